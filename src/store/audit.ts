@@ -1,0 +1,50 @@
+import type { OrgId } from "../domain/index.ts";
+import type { Db } from "./db.ts";
+import * as t from "./schema.ts";
+
+export type Actor = {
+  readonly kind: "user" | "token" | "system" | "operator";
+  /** The user's or token's id; null for the system and the operator. */
+  readonly id: string | null;
+  /** What people see: an email, a token's name, "system". */
+  readonly label: string;
+};
+
+export type AuditEntry = {
+  readonly action: string;
+  readonly targetType: string;
+  readonly targetId: string | null;
+  readonly targetLabel: string | null;
+  readonly before: unknown;
+  readonly after: unknown;
+};
+
+export async function appendAudit(
+  tx: Db,
+  orgId: OrgId,
+  revision: number,
+  actor: Actor,
+  requestId: string | null,
+  at: Date,
+  entries: readonly AuditEntry[],
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += 500) {
+    await tx.insert(t.audit).values(
+      entries.slice(i, i + 500).map((e) => ({
+        orgId,
+        revision,
+        at,
+        actorKind: actor.kind,
+        actorId: actor.id,
+        actorLabel: actor.label,
+        requestId,
+        action: e.action,
+        targetType: e.targetType,
+        targetId: e.targetId,
+        targetLabel: e.targetLabel,
+        before: e.before ?? null,
+        after: e.after ?? null,
+      })),
+    );
+  }
+}

@@ -1,0 +1,157 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import type { sql } from "drizzle-orm";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import pg from "pg";
+import { type FolderLock, lockFolder } from "./lock.ts";
+import * as schema from "./schema.ts";
+
+/** A database handle or an open transaction: the same typed API on PGlite and pg. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type BackendKind = "pglite" | "postgres";
+
+/**
+ * The store's handle. On PGlite a query issued on `db` while a transaction is
+ * open waits for ever (STACK.md, pitfall 8): inside a transaction, always use
+ * the transaction's handle.
+ */
+export type Store = {
+  readonly kind: BackendKind;
+  readonly db: Db;
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /** Runs `fn` on a notification of `channel`; returns a function that stops listening. */
+  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+};
+
+export const MIGRATIONS = fileURLToPath(new URL("./migrations", import.meta.url));
+const MIGRATION_LOCK = 7_311_905_001; // pg_advisory_lock key shared by every Roster server
+
+export type OpenOptions =
+  | { readonly databaseUrl: string; readonly poolSize?: number }
+  | { readonly dataDir: string; readonly purpose?: string }
+  | { readonly memory: true; readonly template?: Blob };
+
+function wrap(kind: BackendKind, db: Db, close: () => Promise<void>, listen: Store["listen"]): Store {
+  return {
+    kind,
+    db,
+    transaction: (fn) => db.transaction((tx) => fn(tx as unknown as Db)),
+    listen,
+    close,
+  };
+}
+
+async function openPglite(client: PGlite, lock: FolderLock | null, migrateNow: boolean): Promise<Store> {
+  try {
+    const db = drizzlePglite({ client, schema });
+    if (migrateNow) await migratePglite(db, { migrationsFolder: MIGRATIONS });
+    const listen: Store["listen"] = async (channel, fn) => {
+      const stop = await client.listen(channel, fn);
+      return async () => stop();
+    };
+    return wrap(
+      "pglite",
+      db as unknown as Db,
+      async () => {
+        try {
+          await client.close();
+        } finally {
+          lock?.release();
+        }
+      },
+      listen,
+    );
+  } catch (e) {
+    await client.close().catch(() => {});
+    lock?.release();
+    throw e;
+  }
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client's error must not kill the process (STACK.md, pitfall 11); the pool replaces it.
+  pool.on("error", () => {});
+  const client = await pool.connect();
+  try {
+    await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    try {
+      await migratePg(drizzlePg({ client, schema }), { migrationsFolder: MIGRATIONS });
+    } finally {
+      await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]);
+    }
+  } catch (e) {
+    client.release();
+    await pool.end();
+    throw e;
+  }
+  client.release();
+  const db = drizzlePg({ client: pool, schema });
+  const listeners = new Set<pg.Client>();
+  const listen: Store["listen"] = async (channel, fn) => {
+    const c = new pg.Client({ connectionString: url });
+    c.on("error", () => {});
+    await c.connect();
+    c.on("notification", (n) => {
+      if (n.channel === channel) fn(n.payload ?? "");
+    });
+    await c.query(`listen ${JSON.stringify(channel)}`);
+    listeners.add(c);
+    return async () => {
+      listeners.delete(c);
+      await c.end().catch(() => {});
+    };
+  };
+  return wrap(
+    "postgres",
+    db as unknown as Db,
+    async () => {
+      await Promise.all([...listeners].map((c) => c.end().catch(() => {})));
+      await pool.end();
+    },
+    listen,
+  );
+}
+
+/** Opens (and migrates) the store: a PostgreSQL server, a PGlite folder (locked), or PGlite in memory. */
+export async function openStore(options: OpenOptions): Promise<Store> {
+  if ("databaseUrl" in options) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  if ("dataDir" in options) {
+    const lock = lockFolder(options.dataDir, options.purpose ?? `roster (pid ${process.pid})`);
+    let client: PGlite;
+    try {
+      client = await PGlite.create({ dataDir: join(options.dataDir, "pgdata") });
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+    return openPglite(client, lock, true);
+  }
+  if (options.template) {
+    return openPglite(await PGlite.create({ loadDataDir: options.template }), null, false);
+  }
+  return openPglite(await PGlite.create(), null, true);
+}
+
+/** A migrated, empty in-memory database image: copying it is much faster than running initdb again. */
+export async function memoryTemplate(): Promise<Blob> {
+  const client = await PGlite.create();
+  const db = drizzlePglite({ client, schema });
+  await migratePglite(db, { migrationsFolder: MIGRATIONS });
+  const image = await client.dumpDataDir("none");
+  await client.close();
+  return image;
+}
+
+/** Raw rows of a SQL query, the same shape on both drivers. */
+export async function rows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

@@ -1,0 +1,13 @@
+export * from "./audit.ts";
+export * from "./catalog.ts";
+export * from "./changes.ts";
+export * from "./db.ts";
+export * from "./db-errors.ts";
+export * from "./groups.ts";
+export { LOCK_FILE, lockHolder } from "./lock.ts";
+export * from "./organizations.ts";
+export * from "./outbox.ts";
+export * from "./rules.ts";
+export * as tables from "./schema.ts";
+export * from "./snapshot.ts";
+export * from "./users.ts";

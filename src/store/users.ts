@@ -1,0 +1,78 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { OrgId, User, UserId } from "../domain/index.ts";
+import { type Db, rows } from "./db.ts";
+import { fromUser, toUser } from "./rows.ts";
+import * as t from "./schema.ts";
+
+export async function getUsers(db: Db, orgId: OrgId, ids: readonly UserId[]): Promise<User[]> {
+  if (ids.length === 0) return [];
+  const list = await db
+    .select()
+    .from(t.users)
+    .where(and(eq(t.users.orgId, orgId), inArray(t.users.id, [...ids])));
+  return list.map(toUser);
+}
+
+export async function getUser(db: Db, orgId: OrgId, id: UserId): Promise<User | null> {
+  return (await getUsers(db, orgId, [id]))[0] ?? null;
+}
+
+export async function findUserByEmail(db: Db, orgId: OrgId, email: string): Promise<User | null> {
+  const [row] = await db
+    .select()
+    .from(t.users)
+    .where(and(eq(t.users.orgId, orgId), eq(t.users.emailNormalized, email.toLowerCase())));
+  return row ? toUser(row) : null;
+}
+
+export async function allUserIds(db: Db, orgId: OrgId): Promise<UserId[]> {
+  const list = await db.select({ id: t.users.id }).from(t.users).where(eq(t.users.orgId, orgId));
+  return list.map((r) => r.id as UserId);
+}
+
+export async function insertUser(tx: Db, orgId: OrgId, user: User): Promise<void> {
+  await tx.insert(t.users).values(fromUser(orgId, user));
+}
+
+export async function updateUser(tx: Db, orgId: OrgId, user: User): Promise<void> {
+  const { id, createdAt, orgId: _, ...fields } = fromUser(orgId, user);
+  await tx
+    .update(t.users)
+    .set(fields)
+    .where(and(eq(t.users.orgId, orgId), eq(t.users.id, id)));
+}
+
+export async function deleteUser(tx: Db, orgId: OrgId, id: UserId): Promise<void> {
+  await tx.delete(t.users).where(and(eq(t.users.orgId, orgId), eq(t.users.id, id)));
+}
+
+/** Records "last active"; at most once a minute per user, so it is cheap to call on every check. */
+export async function touchLastActive(db: Db, orgId: OrgId, ids: readonly UserId[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(sql`
+    update users set last_active_at = ${at.toISOString()}
+    where org_id = ${orgId} and id in ${ids}
+      and (last_active_at is null or last_active_at < ${new Date(at.getTime() - 60_000).toISOString()})`);
+}
+
+/** Active users who are administrators: members of Administrators, directly or through nested groups. */
+export async function activeAdministrators(db: Db, orgId: OrgId): Promise<UserId[]> {
+  const list = await rows<{ id: string }>(
+    db,
+    sql`
+    with recursive sub(id) as (
+      select id from groups where org_id = ${orgId} and system = 'administrators'
+      union
+      select m.child_id from group_group_members m join sub on m.parent_id = sub.id
+    ),
+    everyone as (
+      select exists (select 1 from groups g join sub on g.id = sub.id where g.system = 'everyone' or g.all_users) as yes
+    )
+    select u.id from users u
+    where u.org_id = ${orgId} and u.status = 'active'
+      and ((select yes from everyone)
+           or exists (select 1 from group_user_members m join sub on m.group_id = sub.id where m.user_id = u.id))
+    order by u.id`,
+  );
+  return list.map((r) => r.id as UserId);
+}
