@@ -157,3 +157,12 @@ export async function transitiveUsers(db: Db, orgId: OrgId, groupIds: readonly G
   );
   return list.map((r) => r.id as UserId);
 }
+
+/** The groups a user is an explicit member of. */
+export async function groupsOfUserDirect(db: Db, orgId: OrgId, userId: UserId): Promise<GroupId[]> {
+  const list = await db
+    .select({ id: t.groupUserMembers.groupId })
+    .from(t.groupUserMembers)
+    .where(and(eq(t.groupUserMembers.orgId, orgId), eq(t.groupUserMembers.userId, userId)));
+  return list.map((r) => r.id as GroupId);
+}
