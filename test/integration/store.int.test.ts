@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { inviteUser } from "../../src/commands/index.ts";
+import { LOCK_FILE, loadSnapshot, openStore } from "../../src/store/index.ts";
+import { newOrg } from "../support/org.ts";
+
+describe("PGlite data folder", () => {
+  const dir = mkdtempSync(join(tmpdir(), "roster-store-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("data survives a restart of the store", async () => {
+    let store = await openStore({ dataDir: dir });
+    const org = await newOrg(store);
+    await inviteUser(org.ctx(), { email: "kept@example.com" });
+    await store.close();
+    store = await openStore({ dataDir: dir });
+    const { state } = await loadSnapshot(store, org.organization.id);
+    assert.ok([...state.users.values()].some((u) => u.email === "kept@example.com"));
+    await store.close();
+  });
+
+  test("a second opener of a folder in use is refused with a clear message", async () => {
+    const store = await openStore({ dataDir: dir, purpose: "roster serve" });
+    try {
+      await assert.rejects(openStore({ dataDir: dir }), (e: Error & { code?: string }) => {
+        assert.equal(e.code, "store.locked");
+        assert.match(e.message, /in use by roster serve \(pid \d+/);
+        return true;
+      });
+    } finally {
+      await store.close();
+    }
+    // Released on close: the next opener succeeds.
+    await (await openStore({ dataDir: dir })).close();
+  });
+
+  test("a lock left by a process that is gone is stale and taken over", async () => {
+    const child = spawn(process.execPath, ["-e", "0"]);
+    const pid: number = await new Promise((resolve) => child.on("exit", () => resolve(child.pid!)));
+    const host = (await import("node:os")).hostname();
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid, host, startedAt: "then", purpose: "crashed" }));
+    const store = await openStore({ dataDir: dir });
+    assert.equal(JSON.parse(readFileSync(join(dir, LOCK_FILE), "utf8")).pid, process.pid);
+    await store.close();
+  });
+});
+
+describe("PostgreSQL migrations", { skip: !process.env.DATABASE_URL && "DATABASE_URL is not set" }, () => {
+  test("servers starting together migrate once, under the advisory lock", async () => {
+    const url = process.env.DATABASE_URL!;
+    const stores = await Promise.all([1, 2, 3].map(() => openStore({ databaseUrl: url, poolSize: 2 })));
+    const org = await newOrg(stores[0]!);
+    const seen = await Promise.all(stores.map((s) => loadSnapshot(s, org.organization.id)));
+    assert.deepEqual(new Set(seen.map((s) => s.revision)).size, 1);
+    await Promise.all(stores.map((s) => s.close()));
+  });
+});
