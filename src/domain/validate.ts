@@ -8,8 +8,10 @@ const EMAIL = /^[^\s@"<>()[\],;:]+@[^\s@"<>()[\],;:]+\.[^\s@"<>()[\],;:]+$/;
 /** A trimmed email, refused unless it looks like one. Uniqueness is case-insensitive. */
 export function checkEmail(email: string, code: ErrorCode = "user.invalid"): string {
   const trimmed = email.trim();
-  if (trimmed.length > 254 || !EMAIL.test(trimmed))
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (trimmed.length > 254 || !EMAIL.test(trimmed) || /[\u0000-\u001f\u007f]/.test(trimmed)) {
     fail(code, `"${email}" is not an email address.`, { field: "email" });
+  }
   return trimmed;
 }
 
@@ -49,7 +51,7 @@ export function checkAttributes(input: unknown): Attributes {
   if (entries.length > 50) fail("user.invalid", "A user has at most 50 attributes.", { field: "attributes" });
   const out: Record<string, string[]> = {};
   for (const [key, value] of entries) {
-    if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(key)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(key) || key === "__proto__") {
       fail("user.invalid", `"${key}" is not an attribute name.`, { field: "attributes" });
     }
     const list = Array.isArray(value) ? value : [value];

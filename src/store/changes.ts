@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
 import type { ChangeEvent, LoggedChange, OrgId } from "../domain/index.ts";
 import type { Db } from "./db.ts";
 import * as t from "./schema.ts";
@@ -28,18 +28,27 @@ export async function appendChanges(
   await tx.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${`${orgId}:${revision}`})`);
 }
 
-/** An organization's changes after a revision, in order (gapless: revisions are taken under the organization's lock). */
+/**
+ * An organization's changes after a revision, in order, whole revisions only
+ * (at most `maxRevisions` of them). Gapless: revisions are taken under the
+ * organization's lock, so a reader never skips one that commits late.
+ */
 export async function readChanges(
   db: Db,
   orgId: OrgId,
   afterRevision: number,
-  limit = 10_000,
+  maxRevisions = 1_000_000_000,
 ): Promise<LoggedChange[]> {
   const rows = await db
     .select({ revision: t.changes.revision, event: t.changes.event })
     .from(t.changes)
-    .where(and(eq(t.changes.orgId, orgId), gt(t.changes.revision, afterRevision)))
-    .orderBy(asc(t.changes.revision), asc(t.changes.seq))
-    .limit(limit);
+    .where(
+      and(
+        eq(t.changes.orgId, orgId),
+        gt(t.changes.revision, afterRevision),
+        lte(t.changes.revision, afterRevision + maxRevisions),
+      ),
+    )
+    .orderBy(asc(t.changes.revision), asc(t.changes.seq));
   return rows.map((r) => ({ revision: r.revision, event: r.event as ChangeEvent }));
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { eq } from "drizzle-orm";
 import {
   addGroupMembers,
   createGroup,
@@ -12,7 +13,6 @@ import {
 } from "../../src/commands/index.ts";
 import { effectiveAccess, explain, orgRole } from "../../src/domain/index.ts";
 import { listMessages, loadSnapshot, tables } from "../../src/store/index.ts";
-import { eq } from "drizzle-orm";
 import { describeBackends } from "../support/backends.ts";
 import { assertLogMatchesStore } from "../support/consistency.ts";
 import { newOrg } from "../support/org.ts";
@@ -22,7 +22,8 @@ describeBackends("commands", (store) => {
     const org = await newOrg(store());
     const ctx = org.ctx();
     const alice = (await inviteUser(ctx, { email: "Alice@Example.com", firstName: "Alice" })).value.user;
-    const finance = (await createResource(ctx, { type: "app", key: "finance", name: "Finance" })).value.resource;
+    const finance = (await createResource(ctx, { type: "app", key: "finance", name: "Finance" })).value
+      .resource;
     const emea = (await createGroup(ctx, { name: "EMEA team" })).value.group;
     const analysts = (await createGroup(ctx, { name: "Analysts", userIds: [alice.id] })).value.group;
     await addGroupMembers(ctx, emea.id, { groupIds: [analysts.id] });
@@ -49,7 +50,10 @@ describeBackends("commands", (store) => {
     const ctx = org.ctx();
     const app = (await createResource(ctx, { type: "app", key: "a", name: "A" })).value.resource;
     const bob = (await inviteUser(ctx, { email: "bob@example.com" })).value.user;
-    const rule = { subject: { kind: "user", id: bob.id }, scope: { kind: "resource", resourceId: app.id } } as const;
+    const rule = {
+      subject: { kind: "user", id: bob.id },
+      scope: { kind: "resource", resourceId: app.id },
+    } as const;
     await setRules(ctx, { ...rule, role: { role: "Reader" } });
     const before = await org.revision();
     const again = await setRules(ctx, { ...rule, role: { role: "reader" } });
@@ -97,12 +101,26 @@ describeBackends("commands", (store) => {
     const old = (await createResource(ctx, { type: "app", key: "old", name: "Old" })).value.resource;
     const u = (await inviteUser(ctx, { email: "u@example.com" })).value.user;
     const v = (await inviteUser(ctx, { email: "v@example.com" })).value.user;
-    await setRules(ctx, { subject: { kind: "user", id: u.id }, role: { role: "Reader" }, scope: { kind: "all_current_and_future", type: "app" } });
-    await setRules(ctx, { subject: { kind: "user", id: v.id }, role: { role: "Reader" }, scope: { kind: "all_current", type: "app" } });
+    await setRules(ctx, {
+      subject: { kind: "user", id: u.id },
+      role: { role: "Reader" },
+      scope: { kind: "all_current_and_future", type: "app" },
+    });
+    await setRules(ctx, {
+      subject: { kind: "user", id: v.id },
+      role: { role: "Reader" },
+      scope: { kind: "all_current", type: "app" },
+    });
     const later = (await createResource(ctx, { type: "app", key: "new", name: "New" })).value.resource;
     const { state } = await loadSnapshot(store(), org.organization.id);
-    assert.deepEqual([effectiveAccess(state, u.id, old.id).role, effectiveAccess(state, u.id, later.id).role], ["Reader", "Reader"]);
-    assert.deepEqual([effectiveAccess(state, v.id, old.id).role, effectiveAccess(state, v.id, later.id).role], ["Reader", null]);
+    assert.deepEqual(
+      [effectiveAccess(state, u.id, old.id).role, effectiveAccess(state, u.id, later.id).role],
+      ["Reader", "Reader"],
+    );
+    assert.deepEqual(
+      [effectiveAccess(state, v.id, old.id).role, effectiveAccess(state, v.id, later.id).role],
+      ["Reader", null],
+    );
   });
 
   test("notifications are stored in the outbox with the change, in words from the change", async () => {
@@ -110,10 +128,16 @@ describeBackends("commands", (store) => {
     const ctx = org.ctx();
     const app = (await createResource(ctx, { type: "app", key: "fin", name: "Finance" })).value.resource;
     const group = (await createGroup(ctx, { name: "Finance team", notify: "email" })).value.group;
-    await setRules(ctx, { subject: { kind: "group", id: group.id }, role: { role: "Writer" }, scope: { kind: "resource", resourceId: app.id } });
+    await setRules(ctx, {
+      subject: { kind: "group", id: group.id },
+      role: { role: "Writer" },
+      scope: { kind: "resource", resourceId: app.id },
+    });
     const dana = (await inviteUser(ctx, { email: "dana@example.com", firstName: "Dana" })).value.user;
     const added = await addGroupMembers(ctx, group.id, { userIds: [dana.id] });
-    const messages = (await listMessages(store().db, org.organization.id)).filter((m) => m.userId === dana.id);
+    const messages = (await listMessages(store().db, org.organization.id)).filter(
+      (m) => m.userId === dana.id,
+    );
     assert.equal(messages.length, 1);
     assert.match(messages[0]!.body, /You were added to Finance team, which gives Writer on Finance\./);
     assert.equal(messages[0]!.revision, added.revision);
@@ -143,20 +167,30 @@ describeBackends("commands", (store) => {
     const ctx = org.ctx();
     const app = (await createResource(ctx, { type: "app", key: "x", name: "X" })).value.resource;
     const u = (await inviteUser(ctx, { email: "gone@example.com", role: "admin" })).value.user;
-    await setRules(ctx, { subject: { kind: "user", id: u.id }, role: { role: "Reader" }, scope: { kind: "resource", resourceId: app.id } });
+    await setRules(ctx, {
+      subject: { kind: "user", id: u.id },
+      role: { role: "Reader" },
+      scope: { kind: "resource", resourceId: app.id },
+    });
     let { state } = await loadSnapshot(store(), org.organization.id);
     assert.equal(orgRole(state, u.id), "admin");
     await removeUser(ctx, u.id);
     ({ state } = await loadSnapshot(store(), org.organization.id));
     assert.equal(state.users.has(u.id), false);
-    assert.equal([...state.rules.values()].some((r) => r.subject.id === u.id), false);
+    assert.equal(
+      [...state.rules.values()].some((r) => r.subject.id === u.id),
+      false,
+    );
     const audit = await store().db.select().from(tables.audit).where(eq(tables.audit.targetId, u.id));
     assert.deepEqual(audit.map((a) => a.action).sort(), ["user.create", "user.remove"]);
     const removal = audit.find((a) => a.action === "user.remove")!;
     assert.equal(removal.actorLabel, org.admin.email);
     assert.equal(removal.requestId, "test");
     const before = removal.before as { groups: { name: string }[]; rules: unknown[] };
-    assert.deepEqual(before.groups.map((g) => g.name), ["Administrators"]);
+    assert.deepEqual(
+      before.groups.map((g) => g.name),
+      ["Administrators"],
+    );
     assert.equal(before.rules.length, 1);
     assert.equal(removal.after, null);
     await assertLogMatchesStore(store(), org);

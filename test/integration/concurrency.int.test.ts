@@ -20,7 +20,8 @@ describeBackends("concurrency", (store) => {
     const succeeded = results.filter((r) => r.status === "fulfilled" && r.value.changed);
     const refused = results.filter((r) => r.status === "rejected");
     assert.equal(succeeded.length, 1, "exactly one removal changes something");
-    for (const r of refused) assert.equal((r as PromiseRejectedResult).reason.code, "admin.last_administrator");
+    for (const r of refused)
+      assert.equal((r as PromiseRejectedResult).reason.code, "admin.last_administrator");
     assert.equal((await activeAdministrators(store().db, org.organization.id)).length, 1);
     await assertLogMatchesStore(store(), org);
   });
@@ -30,10 +31,15 @@ describeBackends("concurrency", (store) => {
     const ctx = org.ctx();
     const start = await org.revision();
     const outcomes = await Promise.all(
-      Array.from({ length: 15 }, (_, i) => createResource(ctx, { type: "app", key: `app-${i}`, name: `App ${i}` })),
+      Array.from({ length: 15 }, (_, i) =>
+        createResource(ctx, { type: "app", key: `app-${i}`, name: `App ${i}` }),
+      ),
     );
     const revisions = outcomes.map((o) => o.revision).sort((a, b) => a - b);
-    assert.deepEqual(revisions, Array.from({ length: 15 }, (_, i) => start + i + 1));
+    assert.deepEqual(
+      revisions,
+      Array.from({ length: 15 }, (_, i) => start + i + 1),
+    );
     const log = await readChanges(store().db, org.organization.id, start);
     assert.equal(log.length, 15);
     await assertLogMatchesStore(store(), org);

@@ -14,12 +14,13 @@ import {
   type Plan,
   parseFilterExpression,
   type ResourceId,
+  type ResourceTypeDef,
   type Role,
   type RoleId,
   type Rule,
   type RuleId,
-  SYSTEM_GROUPS,
   type Subject,
+  SYSTEM_GROUPS,
   type User,
   type UserId,
   type UserStatus,
@@ -116,12 +117,20 @@ function required<K, V>(map: ReadonlyMap<K, V>, key: K, what: string): V {
   return value;
 }
 
-export function buildOrg(options: { plan?: Plan; name?: string } = {}): OrgBuilder {
+export type BuildOptions = {
+  readonly plan?: Plan;
+  readonly name?: string;
+  /** The organization's catalog; the default catalog unless given. */
+  readonly catalog?: readonly ResourceTypeDef[];
+};
+
+export function buildOrg(options: BuildOptions = {}): OrgBuilder {
   const events: ChangeEvent[] = [];
   let tick = 0;
   const now = () => new Date(Date.UTC(2024, 0, 1) + 1000 * tick++).toISOString();
   let counter = 0;
-  const nextId = <T extends string>(prefix: string, name: string) => `${prefix}_${++counter}_${slug(name)}` as T;
+  const nextId = <T extends string>(prefix: string, name: string) =>
+    `${prefix}_${++counter}_${slug(name)}` as T;
 
   const users = new Map<string, User>();
   const groups = new Map<string, Group>();
@@ -143,7 +152,7 @@ export function buildOrg(options: { plan?: Plan; name?: string } = {}): OrgBuild
   };
   emit({ type: "organization.created", organization });
 
-  for (const def of DEFAULT_CATALOG) {
+  for (const def of options.catalog ?? DEFAULT_CATALOG) {
     emit({ type: "resource_type.created", resourceType: def });
     for (const r of def.roles) {
       const role: Role = {
@@ -204,7 +213,12 @@ export function buildOrg(options: { plan?: Plan; name?: string } = {}): OrgBuild
   const scopeType = (scope: Scope) =>
     typeof scope === "string" ? required(resources, scope, "resource").type : scope.all;
 
-  const group = (n: string, o: GroupOptions = {}, system: Group["system"] = null, description = ""): GroupId => {
+  const group = (
+    n: string,
+    o: GroupOptions = {},
+    system: Group["system"] = null,
+    description = "",
+  ): GroupId => {
     if (groups.has(n)) throw new Error(`state-builder: group "${n}" exists`);
     const g: Group = {
       id: nextId<GroupId>("grp", n),
@@ -225,11 +239,20 @@ export function buildOrg(options: { plan?: Plan; name?: string } = {}): OrgBuild
   for (const def of SYSTEM_GROUPS) {
     group(def.name, {}, def.key, def.description);
     if (def.workspaceRole) {
-      setRule(def.name, required(roles, `${WORKSPACE_TYPE}/${def.workspaceRole}`, "role"), { all: WORKSPACE_TYPE }, true);
+      setRule(
+        def.name,
+        required(roles, `${WORKSPACE_TYPE}/${def.workspaceRole}`, "role"),
+        { all: WORKSPACE_TYPE },
+        true,
+      );
     }
   }
 
-  const members = (groupName: string, names: readonly string[], type: "members.added" | "members.removed") => {
+  const members = (
+    groupName: string,
+    names: readonly string[],
+    type: "members.added" | "members.removed",
+  ) => {
     const userIds: UserId[] = [];
     const groupIds: GroupId[] = [];
     for (const n of names) {
@@ -298,7 +321,8 @@ export function buildOrg(options: { plan?: Plan; name?: string } = {}): OrgBuild
       emit({ type: "resource.deleted", resourceId: resourceId(n) });
       resources.delete(n);
     },
-    grant: (s, roleName, scope) => setRule(s, required(roles, `${scopeType(scope)}/${roleName}`, "role"), scope),
+    grant: (s, roleName, scope) =>
+      setRule(s, required(roles, `${scopeType(scope)}/${roleName}`, "role"), scope),
     grantCustom(s, capabilities, scope) {
       const type = scopeType(scope);
       const role: Role = {
@@ -347,7 +371,8 @@ export function buildOrg(options: { plan?: Plan; name?: string } = {}): OrgBuild
       emit({ type: "delegation.removed", delegationId: id });
       delegations.delete(n);
       // The fold unmarks the delegation's groups; keep our copies in step.
-      for (const [groupName, g] of groups) if (g.delegationId === id) groups.set(groupName, { ...g, delegationId: null });
+      for (const [groupName, g] of groups)
+        if (g.delegationId === id) groups.set(groupName, { ...g, delegationId: null });
     },
     userId,
     groupId,

@@ -167,7 +167,11 @@ describe("the default catalog", () => {
     const workspace = typeOf("workspace");
     const roles = SYSTEM_GROUPS.flatMap((g) => (g.workspaceRole ? [g.workspaceRole] : []));
     assert.equal(roles.length, 5);
-    for (const r of roles) assert.ok(workspace.roles.some((x) => x.name === r), r);
+    for (const r of roles)
+      assert.ok(
+        workspace.roles.some((x) => x.name === r),
+        r,
+      );
   });
 });
 
@@ -197,7 +201,10 @@ describe("capability dependencies", () => {
   });
 
   test("a custom role with the closure applied gains what its capabilities require, transitively", () => {
-    assert.equal(customRoleMask(site, ["handle_data"], true), mask(site, "read_data", "explore_data", "handle_data"));
+    assert.equal(
+      customRoleMask(site, ["handle_data"], true),
+      mask(site, "read_data", "explore_data", "handle_data"),
+    );
     assert.equal(
       customRoleMask(workspace, ["edit_schemas", "write_reports"], true),
       mask(workspace, "edit_schemas", "manage_databases", "write_reports", "read_reports"),
@@ -240,7 +247,10 @@ describe("highest named role of a set of capabilities", () => {
 
   test("the highest named role is the one with the most capabilities the set contains whole", () => {
     assert.equal(highestNamedRole(app, mask(app, "view", "edit"))?.name, "Writer");
-    assert.equal(highestNamedRole(site, mask(site, "read_data", "explore_data", "handle_data"))?.name, "Analyst");
+    assert.equal(
+      highestNamedRole(site, mask(site, "read_data", "explore_data", "handle_data"))?.name,
+      "Analyst",
+    );
     // Database manager (2) is contained, Dataset designer (4) is not whole: the contained one wins.
     assert.equal(
       highestNamedRole(workspace, mask(workspace, "read_data", "manage_databases", "edit_schemas"))?.name,
@@ -272,11 +282,14 @@ describe("highest named role of a set of capabilities", () => {
   });
 
   test("a set exceeding every role it contains is reported as custom", () => {
-    assert.deepEqual(summarize(site, mask(site, "read_data", "explore_data", "handle_data", "setup_tagging")), {
-      capabilities: ["read_data", "explore_data", "handle_data", "setup_tagging"],
-      role: "Analyst",
-      custom: true,
-    });
+    assert.deepEqual(
+      summarize(site, mask(site, "read_data", "explore_data", "handle_data", "setup_tagging")),
+      {
+        capabilities: ["read_data", "explore_data", "handle_data", "setup_tagging"],
+        role: "Analyst",
+        custom: true,
+      },
+    );
     assert.deepEqual(summarize(workspace, workspace.allMask), {
       capabilities: [
         "read_reports",
@@ -367,7 +380,10 @@ describe("validating a resource type", () => {
   });
 
   test("a capability is declared once", () => {
-    invalid({ ...base, capabilities: [...base.capabilities, { key: "open", label: "Again", requires: [] }] }, /twice/);
+    invalid(
+      { ...base, capabilities: [...base.capabilities, { key: "open", label: "Again", requires: [] }] },
+      /twice/,
+    );
   });
 
   test("a capability requires only declared capabilities", () => {
@@ -389,7 +405,10 @@ describe("validating a resource type", () => {
       },
       /depends on itself/,
     );
-    invalid({ ...base, capabilities: [{ key: "a", label: "A", requires: ["a"] }], roles: [] }, /depends on itself/);
+    invalid(
+      { ...base, capabilities: [{ key: "a", label: "A", requires: ["a"] }], roles: [] },
+      /depends on itself/,
+    );
   });
 
   test("a named role holds what its capabilities require", () => {
