@@ -25,8 +25,17 @@ export type Store = {
   readonly kind: BackendKind;
   readonly db: Db;
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
-  /** Runs `fn` on a notification of `channel`; returns a function that stops listening. */
-  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Runs `fn` on each notification of `channel`, on a dedicated connection.
+   * On PostgreSQL a lost connection is re-established (with backoff) and the
+   * channel listened to again; `onReconnect` then runs, so the caller can
+   * catch up on what it missed. Returns a function that stops listening.
+   */
+  listen(
+    channel: string,
+    fn: (payload: string) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
@@ -94,30 +103,87 @@ async function openPostgres(url: string, poolSize: number): Promise<Store> {
   }
   client.release();
   const db = drizzlePg({ client: pool, schema });
-  const listeners = new Set<pg.Client>();
-  const listen: Store["listen"] = async (channel, fn) => {
-    const c = new pg.Client({ connectionString: url });
-    c.on("error", () => {});
-    await c.connect();
-    c.on("notification", (n) => {
-      if (n.channel === channel) fn(n.payload ?? "");
-    });
-    await c.query(`listen ${JSON.stringify(channel)}`);
-    listeners.add(c);
+  const listeners = new Set<{ stop(): Promise<void> }>();
+  const listen: Store["listen"] = async (channel, fn, onReconnect) => {
+    const listener = await listenWithReconnect(url, channel, fn, onReconnect ?? (() => {}));
+    listeners.add(listener);
     return async () => {
-      listeners.delete(c);
-      await c.end().catch(() => {});
+      listeners.delete(listener);
+      await listener.stop();
     };
   };
   return wrap(
     "postgres",
     db as unknown as Db,
     async () => {
-      await Promise.all([...listeners].map((c) => c.end().catch(() => {})));
+      await Promise.all([...listeners].map((l) => l.stop()));
       await pool.end();
     },
     listen,
   );
+}
+
+/**
+ * LISTEN on a dedicated connection that comes back: `pg` emits 'error' on
+ * idle clients (STACK.md, pitfall 11), so errors and ends are caught, and the
+ * connection is made again with backoff (100 ms doubling to 5 s).
+ */
+async function listenWithReconnect(
+  url: string,
+  channel: string,
+  fn: (payload: string) => void,
+  onReconnect: () => void,
+): Promise<{ stop(): Promise<void> }> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let delay = 100;
+  let timer: NodeJS.Timeout | null = null;
+  const schedule = (): void => {
+    if (stopped || timer) return;
+    timer = setTimeout(async () => {
+      timer = null;
+      try {
+        await connect();
+        delay = 100;
+        onReconnect();
+      } catch {
+        delay = Math.min(delay * 2, 5000);
+        schedule();
+      }
+    }, delay);
+    timer.unref();
+  };
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    const lost = () => {
+      if (client !== c) return;
+      client = null;
+      c.end().catch(() => {});
+      schedule();
+    };
+    c.on("error", lost);
+    c.on("end", lost);
+    c.on("notification", (n) => {
+      if (n.channel === channel) fn(n.payload ?? "");
+    });
+    await c.connect();
+    await c.query(`listen ${JSON.stringify(channel)}`);
+    if (stopped) {
+      await c.end().catch(() => {});
+      return;
+    }
+    client = c;
+  };
+  await connect();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      const c = client;
+      client = null;
+      await c?.end().catch(() => {});
+    },
+  };
 }
 
 /** Opens (and migrates) the store: a PostgreSQL server, a PGlite folder (locked), or PGlite in memory. */
