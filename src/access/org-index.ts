@@ -30,6 +30,7 @@ import {
   type User,
   type UserId,
 } from "../domain/index.ts";
+import { ListArena, PairArena } from "./arena.ts";
 
 /**
  * The in-memory access index of one organization: a fold of its change log,
@@ -48,6 +49,8 @@ import {
 const F_EXISTS = 1;
 const F_ACTIVE = 2;
 const F_OWNER = 4;
+/** The user holds rules of their own. */
+const F_RULES = 8;
 
 const EMPTY = new Int32Array(0);
 
@@ -120,7 +123,7 @@ export class OrgIndex {
   private readonly userRecords: (User | undefined)[] = [];
   private userFlags = new Uint8Array(0);
   /** Explicit direct groups of each user. */
-  private readonly userGroups: number[][] = [];
+  private readonly userGroups = new ListArena();
   private readonly userRules = new Map<number, RuleId[]>();
   /** Merged own rules of users that have some: resource -> mask, and type -> mask. */
   private readonly userResMask = new Map<number, Map<number, number>>();
@@ -134,9 +137,11 @@ export class OrgIndex {
   private readonly children: number[][] = [];
   private readonly members: Set<number>[] = [];
   private readonly groupRules: RuleId[][] = [];
-  private mergedRes: Int32Array[] = [];
-  private mergedMask: Int32Array[] = [];
-  private typeMask: number[][] = [];
+  /** Merged over the group and every group it is nested in: resource -> capability mask. */
+  private readonly merged = new PairArena();
+  /** Merged "all current and future" grants: typeMask[g * typeStride + t]; all of every type for admins. */
+  private typeMask = new Int32Array(0);
+  private typeStride = 8;
   private groupAdmin = new Uint8Array(0);
   /** Everyone and the "all current and future users" groups: every user is in them. */
   private universal: number[] = [];
@@ -276,6 +281,17 @@ export class OrgIndex {
     if (this.typeIdx.has(t.def.key)) return;
     this.typeIdx.set(t.def.key, this.types.length);
     this.types.push(t);
+    if (this.types.length > this.typeStride) {
+      const stride = this.typeStride * 2;
+      const next = new Int32Array(Math.max(this.groupIds.length, 1) * stride);
+      for (let g = 0; g < this.groupIds.length; g++) {
+        next.set(this.typeMask.subarray(g * this.typeStride, (g + 1) * this.typeStride), g * stride);
+      }
+      this.typeMask = next;
+      this.typeStride = stride;
+    }
+    // Administrators' groups hold every capability of every type, this one too.
+    for (let g = 0; g < this.groupIds.length; g++) if (this.groupAdmin[g]) this.dirty.add(g);
     this.byType.push(new Set());
     this.typeRules.push([]);
     for (const r of this.roles.values())
@@ -303,7 +319,7 @@ export class OrgIndex {
       u = this.userIds.length;
       this.userIdx.set(user.id, u);
       this.userIds.push(user.id);
-      this.userGroups.push([]);
+      this.userGroups.ensure(u + 1);
       this.userRecords.push(undefined);
       this.userFlags = growU8(this.userFlags, u + 1);
     }
@@ -312,7 +328,11 @@ export class OrgIndex {
       this.emailIdx.delete(old.email.toLowerCase());
     this.emailIdx.set(user.email.toLowerCase(), u);
     this.userRecords[u] = user;
-    this.userFlags[u] = F_EXISTS | (user.status === "active" ? F_ACTIVE : 0) | (user.owner ? F_OWNER : 0);
+    this.userFlags[u] =
+      F_EXISTS |
+      (user.status === "active" ? F_ACTIVE : 0) |
+      (user.owner ? F_OWNER : 0) |
+      (this.userFlags[u]! & F_RULES);
   }
 
   private deleteUser(id: UserId): void {
@@ -320,8 +340,8 @@ export class OrgIndex {
     if (u === undefined) return;
     const rec = this.userRecords[u];
     if (rec) this.emailIdx.delete(rec.email.toLowerCase());
-    for (const g of this.userGroups[u]!) this.members[g]?.delete(u);
-    this.userGroups[u] = [];
+    for (const g of this.userGroups.values(u)) this.members[g]?.delete(u);
+    this.userGroups.clear(u);
     for (const ruleId of [...(this.userRules.get(u) ?? [])]) this.removeRule(ruleId);
     for (const [k, f] of this.filters)
       if (f.subject.kind === "user" && f.subject.id === id) this.filters.delete(k);
@@ -345,9 +365,8 @@ export class OrgIndex {
       this.children.push([]);
       this.members.push(new Set());
       this.groupRules.push([]);
-      this.mergedRes.push(EMPTY);
-      this.mergedMask.push(EMPTY);
-      this.typeMask.push([]);
+      this.merged.ensure(g + 1);
+      this.typeMask = growI32(this.typeMask, (g + 1) * this.typeStride);
       this.groupAdmin = growU8(this.groupAdmin, g + 1);
     }
     this.groupRecords[g] = group;
@@ -364,7 +383,7 @@ export class OrgIndex {
     if (g === undefined) return;
     for (const ruleId of [...this.groupRules[g]!]) this.removeRule(ruleId);
     this.touchDescendants(g);
-    for (const u of this.members[g]!) removeFrom(this.userGroups[u], g);
+    for (const u of this.members[g]!) this.userGroups.remove(u, g);
     this.members[g]!.clear();
     for (const p of this.parents[g]!) removeFrom(this.children[p], g);
     for (const c of this.children[g]!) removeFrom(this.parents[c], g);
@@ -373,9 +392,8 @@ export class OrgIndex {
     for (const [k, f] of this.filters)
       if (f.subject.kind === "group" && f.subject.id === id) this.filters.delete(k);
     this.groupRecords[g] = undefined;
-    this.mergedRes[g] = EMPTY;
-    this.mergedMask[g] = EMPTY;
-    this.typeMask[g] = [];
+    this.merged.set(g, EMPTY, EMPTY);
+    this.typeMask.fill(0, g * this.typeStride, (g + 1) * this.typeStride);
     this.groupAdmin[g] = 0;
     this.universal = this.universal.filter((x) => x !== g);
     this.dirty.delete(g);
@@ -387,14 +405,14 @@ export class OrgIndex {
     const u = this.userIdx.get(userId);
     if (g === undefined || u === undefined || this.members[g]!.has(u)) return;
     this.members[g]!.add(u);
-    this.userGroups[u]!.push(g);
+    this.userGroups.push(u, g);
   }
 
   private removeUserMember(groupId: GroupId, userId: UserId): void {
     const g = this.groupIdx.get(groupId);
     const u = this.userIdx.get(userId);
     if (g === undefined || u === undefined || !this.members[g]!.delete(u)) return;
-    removeFrom(this.userGroups[u], g);
+    this.userGroups.remove(u, g);
   }
 
   private addGroupMember(parentId: GroupId, childId: GroupId): void {
@@ -511,8 +529,10 @@ export class OrgIndex {
     if (!ids || ids.length === 0) {
       this.userResMask.delete(u);
       this.userTypeMask.delete(u);
+      this.userFlags[u]! &= ~F_RULES;
       return;
     }
+    this.userFlags[u]! |= F_RULES;
     const res = new Map<number, number>();
     const types: number[] = [];
     for (const id of ids) {
@@ -580,15 +600,15 @@ export class OrgIndex {
         }
       }
       const keys = [...res.keys()].sort((x, y) => x - y);
-      const rk = new Int32Array(keys.length);
-      const rm = new Int32Array(keys.length);
-      keys.forEach((k, i) => {
-        rk[i] = k;
-        rm[i] = res.get(k)!;
-      });
-      this.mergedRes[g] = rk;
-      this.mergedMask[g] = rm;
-      this.typeMask[g] = types;
+      this.merged.set(
+        g,
+        keys,
+        keys.map((k) => res.get(k)!),
+      );
+      const base = g * this.typeStride;
+      for (let t = 0; t < this.typeStride; t++) {
+        this.typeMask[base + t] = admin ? (this.types[t]?.allMask ?? 0) : (types[t] ?? 0);
+      }
       this.groupAdmin[g] = admin;
     }
     this.dirty.clear();
@@ -636,27 +656,15 @@ export class OrgIndex {
 
   private isAdminIdx(u: number): boolean {
     const ga = this.groupAdmin;
-    for (const g of this.userGroups[u]!) if (ga[g]) return true;
+    const { off, len, data } = this.userGroups;
+    for (let k = off[u]!, end = k + len[u]!; k < end; k++) if (ga[data[k]!]) return true;
     for (const g of this.universal) if (ga[g]) return true;
     return false;
   }
 
-  private static lookup(keys: Int32Array, masks: Int32Array, r: number): number {
-    let lo = 0;
-    let hi = keys.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const k = keys[mid]!;
-      if (k === r) return masks[mid]!;
-      if (k < r) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return 0;
-  }
-
-  private groupMask(g: number, r: number, t: number): number {
-    if (this.groupAdmin[g]) return -1;
-    return (this.typeMask[g]![t] ?? 0) | OrgIndex.lookup(this.mergedRes[g]!, this.mergedMask[g]!, r);
+  /** The user's direct groups: explicit ones, then Everyone and the all-users groups. */
+  private directGroups(u: number): number[] {
+    return [...this.userGroups.values(u), ...this.universal];
   }
 
   /**
@@ -668,17 +676,25 @@ export class OrgIndex {
     const t = this.resType[r]!;
     if (t < 0) return 0;
     const all = this.types[t]!.allMask;
+    const tm = this.typeMask;
+    const stride = this.typeStride;
+    const merged = this.merged;
+    const { off, len, data } = this.userGroups;
     let m = 0;
-    for (const g of this.userGroups[u]!) {
-      m |= this.groupMask(g, r, t);
+    for (let k = off[u]!, end = k + len[u]!; k < end; k++) {
+      const g = data[k]!;
+      m |= tm[g * stride + t]! | merged.lookup(g, r);
       if (m & stopAt) return m & all;
     }
-    for (const g of this.universal) {
-      m |= this.groupMask(g, r, t);
+    const universal = this.universal;
+    for (let k = 0; k < universal.length; k++) {
+      const g = universal[k]!;
+      m |= tm[g * stride + t]! | merged.lookup(g, r);
       if (m & stopAt) return m & all;
     }
-    const own = this.userResMask.get(u);
-    if (own !== undefined) m |= (own.get(r) ?? 0) | (this.userTypeMask.get(u)![t] ?? 0);
+    if (this.userFlags[u]! & F_RULES) {
+      m |= (this.userResMask.get(u)?.get(r) ?? 0) | (this.userTypeMask.get(u)?.[t] ?? 0);
+    }
     return m & all;
   }
 
@@ -695,9 +711,9 @@ export class OrgIndex {
     if (t === undefined || !(this.userFlags[u]! & F_ACTIVE)) return [];
     const all = [...this.byType[t]!];
     if (this.isAdminIdx(u)) return all;
-    const groups = [...this.userGroups[u]!, ...this.universal];
+    const groups = this.directGroups(u);
     let typeWide = this.userTypeMask.get(u)?.[t] ?? 0;
-    for (const g of groups) typeWide |= this.typeMask[g]![t] ?? 0;
+    for (const g of groups) typeWide |= this.typeMask[g * this.typeStride + t]!;
     if (typeWide & need & this.types[t]!.allMask) return all;
     const gen = this.nextGeneration(this.resIds.length);
     const out: number[] = [];
@@ -707,10 +723,9 @@ export class OrgIndex {
         out.push(r);
       }
     };
+    const { off, len, keys, vals } = this.merged;
     for (const g of groups) {
-      const keys = this.mergedRes[g]!;
-      const masks = this.mergedMask[g]!;
-      for (let i = 0; i < keys.length; i++) add(keys[i]!, masks[i]!);
+      for (let i = off[g]!, end = i + len[g]!; i < end; i++) add(keys[i]!, vals[i]!);
     }
     for (const [r, m] of this.userResMask.get(u) ?? []) add(r, m);
     return out;
@@ -775,7 +790,7 @@ export class OrgIndex {
   private groupPaths(u: number): Map<number, number> {
     const via = new Map<number, number>(); // group -> the group it was reached from (-1: direct)
     let frontier: number[] = [];
-    for (const g of [...this.userGroups[u]!, ...this.universal]) {
+    for (const g of this.directGroups(u)) {
       if (!via.has(g)) {
         via.set(g, -1);
         frontier.push(g);
