@@ -4,6 +4,7 @@ export * from "./create-organization.ts";
 export * from "./create-resource.ts";
 export * from "./delete-group.ts";
 export * from "./edit-group-members.ts";
+export * from "./import-data.ts";
 export * from "./invite-user.ts";
 export * from "./manage-delegations.ts";
 export * from "./manage-roles.ts";

@@ -67,76 +67,78 @@ function requireRuleAuthority(w: Work): void {
  * or "all current" makes one rule per resource. The same role again changes
  * nothing; another role replaces it. Locked system rules cannot be changed.
  */
-export async function setRules(ctx: CommandContext, input: SetRulesInput) {
-  return runCommand(ctx, async (w) => {
-    requireRuleAuthority(w);
-    const subject = await loadSubject(w, input.subject);
-    const { type, resources } = await expandScope(w, input.scope);
-    if (w.ctx.authority.kind === "delegate") {
-      assertDelegateScope(await currentDelegation(w), input.scope, resources ?? []);
-    }
-    const {
-      role,
-      equals,
-      created: roleCreated,
-    } = await resolveRole(w, type, input.role, input.closeDependencies);
-    const targets: (ResourceId | null)[] = resources === null ? [null] : resources.map((r) => r.id);
-    const existing = await rulesOfSubject(w.tx, w.org.id, input.subject, {
-      type: type.def.key,
-      resourceIds: resources === null ? null : (targets as ResourceId[]),
-    });
-    const byTarget = new Map(existing.map((r) => [r.resourceId, r]));
-    const results: { rule: Rule; status: RuleStatus; previousRoleId: string | null }[] = [];
-    const inserts: Rule[] = [];
-    for (const resourceId of targets) {
-      const old = byTarget.get(resourceId);
-      if (old && old.roleId === role.id) {
-        results.push({ rule: old, status: "unchanged", previousRoleId: null });
-        continue;
-      }
-      if (old?.locked)
-        fail("rule.locked", "This is a locked system rule: it cannot be changed.", { rule: old.id });
-      if (old) {
-        const rule: Rule = { ...old, roleId: role.id, updatedAt: w.now };
-        await updateRuleRole(w.tx, w.org.id, rule);
-        results.push({ rule, status: "replaced", previousRoleId: old.roleId });
-      } else {
-        const rule: Rule = {
-          id: newId("rule"),
-          subject: input.subject,
-          type: type.def.key,
-          resourceId,
-          roleId: role.id,
-          locked: false,
-          createdAt: w.now,
-          updatedAt: w.now,
-        };
-        inserts.push(rule);
-        results.push({ rule, status: "created", previousRoleId: null });
-      }
-    }
-    await insertRules(w.tx, w.org.id, inserts);
-    const changed = results.filter((r) => r.status !== "unchanged");
-    for (const r of changed) {
-      w.emit({ type: "rule.set", rule: r.rule });
-      w.audit({
-        action: r.status === "created" ? "rule.create" : "rule.replace",
-        targetType: "rule",
-        targetId: r.rule.id,
-        targetLabel: subject.label,
-        before: r.status === "replaced" ? { ...r.rule, roleId: r.previousRoleId } : null,
-        after: r.rule,
-      });
-    }
-    if (subject.group && changed.length > 0) {
-      const words = await describeRules(
-        w,
-        changed.map((r) => r.rule),
-      );
-      await notifyGroupMembers(w, subject.group, `${subject.group.name} now gives ${words.join(", ")}.`);
-    }
-    return { rules: results.map(({ rule, status }) => ({ rule, status })), role, equals, roleCreated };
+export async function setRulesIn(w: Work, input: SetRulesInput) {
+  requireRuleAuthority(w);
+  const subject = await loadSubject(w, input.subject);
+  const { type, resources } = await expandScope(w, input.scope);
+  if (w.ctx.authority.kind === "delegate") {
+    assertDelegateScope(await currentDelegation(w), input.scope, resources ?? []);
+  }
+  const {
+    role,
+    equals,
+    created: roleCreated,
+  } = await resolveRole(w, type, input.role, input.closeDependencies);
+  const targets: (ResourceId | null)[] = resources === null ? [null] : resources.map((r) => r.id);
+  const existing = await rulesOfSubject(w.tx, w.org.id, input.subject, {
+    type: type.def.key,
+    resourceIds: resources === null ? null : (targets as ResourceId[]),
   });
+  const byTarget = new Map(existing.map((r) => [r.resourceId, r]));
+  const results: { rule: Rule; status: RuleStatus; previousRoleId: string | null }[] = [];
+  const inserts: Rule[] = [];
+  for (const resourceId of targets) {
+    const old = byTarget.get(resourceId);
+    if (old && old.roleId === role.id) {
+      results.push({ rule: old, status: "unchanged", previousRoleId: null });
+      continue;
+    }
+    if (old?.locked)
+      fail("rule.locked", "This is a locked system rule: it cannot be changed.", { rule: old.id });
+    if (old) {
+      const rule: Rule = { ...old, roleId: role.id, updatedAt: w.now };
+      await updateRuleRole(w.tx, w.org.id, rule);
+      results.push({ rule, status: "replaced", previousRoleId: old.roleId });
+    } else {
+      const rule: Rule = {
+        id: newId("rule"),
+        subject: input.subject,
+        type: type.def.key,
+        resourceId,
+        roleId: role.id,
+        locked: false,
+        createdAt: w.now,
+        updatedAt: w.now,
+      };
+      inserts.push(rule);
+      results.push({ rule, status: "created", previousRoleId: null });
+    }
+  }
+  await insertRules(w.tx, w.org.id, inserts);
+  const changed = results.filter((r) => r.status !== "unchanged");
+  for (const r of changed) {
+    w.emit({ type: "rule.set", rule: r.rule });
+    w.audit({
+      action: r.status === "created" ? "rule.create" : "rule.replace",
+      targetType: "rule",
+      targetId: r.rule.id,
+      targetLabel: subject.label,
+      before: r.status === "replaced" ? { ...r.rule, roleId: r.previousRoleId } : null,
+      after: r.rule,
+    });
+  }
+  if (subject.group && changed.length > 0) {
+    const words = await describeRules(
+      w,
+      changed.map((r) => r.rule),
+    );
+    await notifyGroupMembers(w, subject.group, `${subject.group.name} now gives ${words.join(", ")}.`);
+  }
+  return { rules: results.map(({ rule, status }) => ({ rule, status })), role, equals, roleCreated };
+}
+
+export async function setRules(ctx: CommandContext, input: SetRulesInput) {
+  return runCommand(ctx, (w) => setRulesIn(w, input));
 }
 
 /** Removes rules; locked system rules cannot be removed. A delegate removes only rules of their groups in scope. */

@@ -4,6 +4,7 @@ export * from "./errors.ts";
 export * from "./events.ts";
 export * from "./filters.ts";
 export * from "./ids.ts";
+export * from "./import-plan.ts";
 export * from "./invariants.ts";
 export * from "./model.ts";
 export * from "./state.ts";

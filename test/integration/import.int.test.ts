@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { readImportFile } from "../../src/cli/import.ts";
+import { createResource, importData } from "../../src/commands/index.ts";
+import { describeStep, effectiveAccess, orgRole, planImport } from "../../src/domain/index.ts";
+import { loadSnapshot } from "../../src/store/index.ts";
+import { describeBackends } from "../support/backends.ts";
+import { assertLogMatchesStore } from "../support/consistency.ts";
+import { newOrg } from "../support/org.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "roster-import-"));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+test("CSV files are read by their header, with quoted fields and ;-lists", () => {
+  const users = readImportFile(
+    file(
+      "users.csv",
+      'email,firstName,lastName,role,groups,attr.region\r\nann@x.test,"Ann, the first",Lee,admin,Sales;Analysts,EMEA;APAC\r\n',
+    ),
+  );
+  assert.deepEqual(users.users?.[0], {
+    email: "ann@x.test",
+    firstName: "Ann, the first",
+    lastName: "Lee",
+    role: "admin",
+    attributes: { region: ["EMEA", "APAC"] },
+    groups: ["Sales", "Analysts"],
+  });
+  assert.deepEqual(readImportFile(file("m.csv", "group,member\nSales,group:Sales EMEA\n")).memberships, [
+    { group: "Sales", member: "group:Sales EMEA" },
+  ]);
+  assert.deepEqual(
+    readImportFile(file("r.csv", "subject,type,resource,role\ngroup:Sales,app,*,Reader\n")).rules,
+    [{ subject: "group:Sales", type: "app", resource: "*", role: "Reader" }],
+  );
+  assert.throws(() => readImportFile(file("bad.csv", "foo,bar\n1,2\n")), /cannot tell what this CSV holds/);
+});
+
+describeBackends("import", (store) => {
+  test("a dry run lists exactly the changes; the import makes them; importing again changes nothing", async () => {
+    const org = await newOrg(store());
+    const ctx = org.ctx();
+    await createResource(ctx, { type: "app", key: "finance", name: "Finance" });
+    const data = {
+      groups: [{ name: "Sales" }, { name: "Sales EMEA", members: ["bea@x.test"] }],
+      users: [
+        { email: "ann@x.test", firstName: "Ann", role: "admin" as const, groups: ["Sales"] },
+        { email: "bea@x.test", attributes: { region: ["EMEA"] } },
+        { email: org.admin.email, firstName: "Olive" },
+      ],
+      memberships: [{ group: "Sales", member: "group:Sales EMEA" }],
+      rules: [
+        { subject: "group:Sales", type: "app", resource: "finance", role: "Writer" },
+        { subject: "bea@x.test", type: "app", resource: "*", role: "Reader" },
+      ],
+    };
+    let { state } = await loadSnapshot(store(), org.organization.id);
+    const plan = planImport(state, data);
+    assert.deepEqual(plan.problems, []);
+    assert.deepEqual(plan.steps.map(describeStep), [
+      "+ group Sales",
+      "+ group Sales EMEA",
+      "+ user ann@x.test (Ann)",
+      "~ role of ann@x.test: member -> admin",
+      "+ user bea@x.test",
+      "+ ann@x.test in Sales",
+      "+ bea@x.test in Sales EMEA",
+      "+ group Sales EMEA in Sales",
+      "+ rule: group Sales Writer on app finance",
+      "+ rule: bea@x.test Reader on all apps",
+    ]);
+    assert.equal(plan.unchanged, 1, "the owner's first name is already Olive");
+    const before = await org.revision();
+    const progress: number[] = [];
+    const result = await importData(ctx, plan, { chunk: 4, onProgress: (p) => progress.push(p.done) });
+    assert.deepEqual(progress, [4, 8, 10]);
+    assert.equal(result.revision, before + 3, "one revision per chunk");
+    ({ state } = await loadSnapshot(store(), org.organization.id));
+    const bea = [...state.users.values()].find((u) => u.email === "bea@x.test")!;
+    const ann = [...state.users.values()].find((u) => u.email === "ann@x.test")!;
+    const finance = [...state.resources.values()].find((r) => r.key === "finance")!;
+    assert.equal(
+      effectiveAccess(state, bea.id, finance.id).role,
+      "Writer",
+      "through Sales EMEA nested in Sales",
+    );
+    assert.equal(orgRole(state, ann.id), "admin");
+    const again = planImport(state, data);
+    assert.deepEqual(again.steps, []);
+    assert.equal(again.unchanged, 10);
+    await assertLogMatchesStore(store(), org);
+  });
+
+  test("a file with problems is refused whole, with each problem named", async () => {
+    const org = await newOrg(store());
+    const { state } = await loadSnapshot(store(), org.organization.id);
+    const plan = planImport(state, {
+      users: [{ email: "new@x.test", groups: ["Nope"] }],
+      rules: [
+        { subject: "group:Everyone", type: "app", resource: "missing", role: "Reader" },
+        { subject: "x@x.test", type: "app", resource: "*", role: "Boss" },
+      ],
+      memberships: [{ group: "Everyone", member: "new@x.test" }],
+    });
+    assert.deepEqual(
+      plan.problems.map((p) => p.message),
+      [
+        "no group named Nope",
+        "Everyone's members cannot be added",
+        "no app with key missing",
+        "app has no role named Boss",
+      ],
+    );
+    const before = await org.revision();
+    await assert.rejects(importData(org.ctx(), plan), { code: "request.invalid" });
+    assert.equal(await org.revision(), before);
+  });
+
+  test("custom groups in an import need the enterprise plan", async () => {
+    const org = await newOrg(store(), "team");
+    const { state } = await loadSnapshot(store(), org.organization.id);
+    const plan = planImport(state, { groups: [{ name: "Sales" }] });
+    assert.match(plan.problems[0]!.message, /enterprise plan/);
+  });
+});
