@@ -257,6 +257,9 @@ export class OrgIndex {
       case "delegation.created":
         this.delegations.set(event.delegation.id, event.delegation);
         return;
+      case "token.created":
+      case "token.revoked":
+        return;
       case "delegation.removed": {
         this.delegations.delete(event.delegationId);
         for (let g = 0; g < this.groupRecords.length; g++) {

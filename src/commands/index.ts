@@ -8,6 +8,7 @@ export * from "./import-data.ts";
 export * from "./invite-user.ts";
 export * from "./manage-delegations.ts";
 export * from "./manage-roles.ts";
+export * from "./manage-tokens.ts";
 export * from "./remove-user.ts";
 export * from "./set-data-filter.ts";
 export * from "./set-rules.ts";

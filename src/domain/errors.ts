@@ -65,6 +65,11 @@ export const ERROR_CODES = {
   "revision.timeout": "timeout",
   "rate.limited": "rate_limited",
   "store.locked": "conflict",
+  "token.not_found": "not_found",
+  "route.not_found": "not_found",
+  "auth.csrf": "forbidden",
+  "auth.invalid_credentials": "unauthenticated",
+  "auth.link_invalid": "validation",
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

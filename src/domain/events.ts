@@ -36,7 +36,9 @@ export type ChangeEvent =
   | { readonly type: "filter.set"; readonly filter: DataFilter }
   | { readonly type: "filter.removed"; readonly filterId: FilterId }
   | { readonly type: "delegation.created"; readonly delegation: Delegation }
-  | { readonly type: "delegation.removed"; readonly delegationId: DelegationId };
+  | { readonly type: "delegation.removed"; readonly delegationId: DelegationId }
+  /** Tokens change no access; they are logged so every server drops a revoked token at once. */
+  | { readonly type: "token.created" | "token.revoked"; readonly tokenId: string };
 
 export type ChangeType = ChangeEvent["type"];
 

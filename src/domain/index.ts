@@ -7,6 +7,7 @@ export * from "./ids.ts";
 export * from "./import-plan.ts";
 export * from "./invariants.ts";
 export * from "./model.ts";
+export * from "./secrets.ts";
 export * from "./state.ts";
 export * from "./system-groups.ts";
 export * from "./validate.ts";

@@ -158,6 +158,9 @@ export function applyEvent(state: OrgState, event: ChangeEvent): void {
     case "delegation.created":
       state.delegations.set(event.delegation.id, event.delegation);
       return;
+    case "token.created":
+    case "token.revoked":
+      return;
     case "delegation.removed": {
       state.delegations.delete(event.delegationId);
       for (const [id, g] of state.groups) {

@@ -10,4 +10,5 @@ export * from "./outbox.ts";
 export * from "./rules.ts";
 export * as tables from "./schema.ts";
 export * from "./snapshot.ts";
+export * from "./tokens.ts";
 export * from "./users.ts";

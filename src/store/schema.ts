@@ -286,3 +286,62 @@ export const outbox = pgTable(
     index("outbox_org_idx").on(t.orgId, t.createdAt),
   ],
 );
+
+/** Server-wide settings shared by every server on the database (e.g. the token-hashing key). */
+export const serverSettings = pgTable("server_settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+/** API tokens: stored as an HMAC of the secret, never in clear. */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    name: text("name").notNull(),
+    scopes: text("scopes").array().notNull(),
+    secretHash: text("secret_hash").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: ts("created_at").notNull(),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("api_tokens_org_idx").on(t.orgId, t.createdAt)],
+);
+
+/** One password per person (email), whatever organizations they belong to. */
+export const credentials = pgTable("credentials", {
+  email: text("email").primaryKey(),
+  passwordHash: text("password_hash").notNull(),
+  updatedAt: ts("updated_at").notNull(),
+});
+
+/** One-time links: set a password (first run, invitation) or reset it. Stored hashed. */
+export const loginLinks = pgTable(
+  "login_links",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    email: text("email").notNull(),
+    orgId: text("org_id").references(() => organizations.id, { onDelete: "cascade" }),
+    purpose: text("purpose").notNull(),
+    createdAt: ts("created_at").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+  },
+  (t) => [index("login_links_email_idx").on(t.email)],
+);
+
+/** Console sessions, by the hash of their cookie. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    email: text("email").notNull(),
+    orgId: text("org_id").references(() => organizations.id, { onDelete: "cascade" }),
+    csrfToken: text("csrf_token").notNull(),
+    createdAt: ts("created_at").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+  },
+  (t) => [index("sessions_email_idx").on(t.email)],
+);

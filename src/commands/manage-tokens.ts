@@ -1,0 +1,68 @@
+import {
+  checkText,
+  fail,
+  formatToken,
+  hmac,
+  newId,
+  randomSecret,
+  TOKEN_SCOPES,
+  type TokenScope,
+} from "../domain/index.ts";
+import { findToken, insertToken, revokeToken as markRevoked, serverKey } from "../store/index.ts";
+import { type CommandContext, requireAdmin, runCommand } from "./context.ts";
+
+/** Creates an API token of the organization; the token itself is returned once and never stored in clear. */
+export async function createToken(
+  ctx: CommandContext,
+  input: { name: string; scopes: readonly TokenScope[] },
+) {
+  const key = await serverKey(ctx.store.db);
+  return runCommand(ctx, async (w) => {
+    requireAdmin(w);
+    const name = checkText("request.invalid", "name", input.name, 100);
+    const scopes = [...new Set(input.scopes)];
+    if (scopes.length === 0 || scopes.some((s) => !TOKEN_SCOPES.includes(s))) {
+      fail("request.invalid", `Scopes are some of ${TOKEN_SCOPES.join(", ")}.`, { field: "scopes" });
+    }
+    const id = newId<string>("token");
+    const secret = randomSecret();
+    await insertToken(w.tx, {
+      id,
+      orgId: w.org.id,
+      name,
+      scopes,
+      secretHash: hmac(key, secret),
+      createdBy: w.ctx.actor.label,
+      createdAt: w.at,
+    });
+    w.emit({ type: "token.created", tokenId: id });
+    w.audit({
+      action: "token.create",
+      targetType: "token",
+      targetId: id,
+      targetLabel: name,
+      before: null,
+      after: { name, scopes },
+    });
+    return { id, name, scopes, token: formatToken(id, secret), createdAt: w.now };
+  });
+}
+
+export async function revokeToken(ctx: CommandContext, id: string) {
+  return runCommand(ctx, async (w) => {
+    requireAdmin(w);
+    const row = await findToken(w.tx, id);
+    if (!row || row.orgId !== w.org.id) fail("token.not_found", `No token ${id}.`);
+    if (!(await markRevoked(w.tx, w.org.id, id, w.at))) return { id };
+    w.emit({ type: "token.revoked", tokenId: id });
+    w.audit({
+      action: "token.revoke",
+      targetType: "token",
+      targetId: id,
+      targetLabel: row.name,
+      before: { name: row.name },
+      after: null,
+    });
+    return { id };
+  });
+}
