@@ -635,6 +635,11 @@ export class OrgIndex {
     return this.userRecords[u];
   }
 
+  group(id: GroupId): Group | undefined {
+    const g = this.groupIdx.get(id);
+    return g === undefined ? undefined : this.groupRecords[g];
+  }
+
   resource(r: number): Resource | undefined {
     return this.resRecords[r];
   }

@@ -17,3 +17,5 @@ export * from "./update-group.ts";
 export * from "./update-organization.ts";
 export * from "./update-resource.ts";
 export * from "./update-user.ts";
+export type { Actor, Store } from "../store/index.ts";
+export * from "./record-activity.ts";

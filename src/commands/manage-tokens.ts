@@ -4,6 +4,7 @@ import {
   formatToken,
   hmac,
   newId,
+  parseToken,
   randomSecret,
   TOKEN_SCOPES,
   type TokenScope,
@@ -14,7 +15,12 @@ import { type CommandContext, requireAdmin, runCommand } from "./context.ts";
 /** Creates an API token of the organization; the token itself is returned once and never stored in clear. */
 export async function createToken(
   ctx: CommandContext,
-  input: { name: string; scopes: readonly TokenScope[] },
+  input: {
+    name: string;
+    scopes: readonly TokenScope[];
+    /** A chosen value (ROSTER_BOOTSTRAP_TOKEN, for automation) instead of a random one. */
+    token?: string;
+  },
 ) {
   const key = await serverKey(ctx.store.db);
   return runCommand(ctx, async (w) => {
@@ -24,8 +30,11 @@ export async function createToken(
     if (scopes.length === 0 || scopes.some((s) => !TOKEN_SCOPES.includes(s))) {
       fail("request.invalid", `Scopes are some of ${TOKEN_SCOPES.join(", ")}.`, { field: "scopes" });
     }
-    const id = newId<string>("token");
-    const secret = randomSecret();
+    const chosen = input.token === undefined ? null : parseToken(input.token);
+    if (input.token !== undefined && !chosen)
+      fail("request.invalid", "A chosen token needs 16 to 200 characters and no spaces.");
+    const id = chosen?.tokenId ?? newId<string>("token");
+    const secret = chosen?.secret ?? randomSecret();
     await insertToken(w.tx, {
       id,
       orgId: w.org.id,
@@ -44,7 +53,7 @@ export async function createToken(
       before: null,
       after: { name, scopes },
     });
-    return { id, name, scopes, token: formatToken(id, secret), createdAt: w.now };
+    return { id, name, scopes, token: input.token ?? formatToken(id, secret), createdAt: w.now };
   });
 }
 

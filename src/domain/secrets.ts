@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 
 /**
  * Secrets are never stored in clear: API tokens and one-time links as an
@@ -27,9 +27,16 @@ export function formatToken(tokenId: string, secret: string): string {
   return `rst_${tokenId.replace(/^tok_/, "")}.${secret}`;
 }
 
+/**
+ * The id and secret of a token. A token of another shape (a value chosen with
+ * ROSTER_BOOTSTRAP_TOKEN, for automation) is its own secret, with an id
+ * derived from its hash; it must be at least 16 characters.
+ */
 export function parseToken(token: string): { tokenId: string; secret: string } | null {
   const m = /^rst_([A-Za-z0-9]{8,64})\.([A-Za-z0-9_-]{20,100})$/.exec(token);
-  return m ? { tokenId: `tok_${m[1]}`, secret: m[2]! } : null;
+  if (m) return { tokenId: `tok_${m[1]}`, secret: m[2]! };
+  if (token.length < 16 || token.length > 200 || /\s/.test(token)) return null;
+  return { tokenId: `tok_x${createHash("sha256").update(token).digest("hex").slice(0, 31)}`, secret: token };
 }
 
 const SCRYPT = { N: 16384, r: 8, p: 1 };

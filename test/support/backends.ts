@@ -61,12 +61,13 @@ export function describeBackends(title: string, body: (store: () => Store) => vo
         opening ??= backend.open();
         store = await opening;
       });
-      after(async () => {
-        await store?.close();
-      });
       body(() => {
         if (!store) throw new Error("store not open");
         return store;
+      });
+      // Registered after the suite's own hooks, so it runs after them: the store closes last.
+      after(async () => {
+        await store?.close();
       });
     });
   }

@@ -1,0 +1,48 @@
+import type { OrgId, UserId } from "../domain/index.ts";
+import { type Store, touchLastActive } from "../store/index.ts";
+
+/**
+ * Records "last active" for users seen by checks or sign-ins: not a change
+ * (no revision, no audit), written in the background at most once a minute
+ * per user, so it never slows a check.
+ */
+export class ActivityRecorder {
+  private readonly seen = new Map<string, number>();
+  private readonly pending = new Map<OrgId, Set<UserId>>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly flushMs = 5000,
+  ) {}
+
+  /** Called on the hot path: a map look-up, nothing else. */
+  record(orgId: OrgId, userId: UserId, now = Date.now()): void {
+    const key = `${orgId}:${userId}`;
+    const last = this.seen.get(key);
+    if (last !== undefined && now - last < 60_000) return;
+    this.seen.set(key, now);
+    let set = this.pending.get(orgId);
+    if (!set) {
+      set = new Set();
+      this.pending.set(orgId, set);
+    }
+    set.add(userId);
+    if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush().catch(() => {}), this.flushMs);
+      this.timer.unref();
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batches = [...this.pending];
+    this.pending.clear();
+    const at = new Date();
+    for (const [orgId, users] of batches) {
+      const list = [...users];
+      for (let i = 0; i < list.length; i += 1000) await touchLastActive(this.store.db, orgId, list.slice(i, i + 1000), at);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import type { FastifyRequest } from "fastify";
+import type { Actor, Authority, Store } from "../commands/index.ts";
+import { hmac, type OrgId, parseToken, RosterError, sameHash, type TokenScope } from "../domain/index.ts";
+import { recordTokenUse, type TokenRecord, tokenKey, tokenRecord } from "../queries/index.ts";
+
+/** Who is calling. Tokens name their organization; nothing crosses tenants but the operator. */
+export type Caller =
+  | { readonly kind: "operator" }
+  | {
+      readonly kind: "token";
+      readonly orgId: OrgId;
+      readonly tokenId: string;
+      readonly name: string;
+      readonly scopes: readonly string[];
+    };
+
+const CACHE_MS = 5000;
+
+/**
+ * Bearer tokens, checked against their HMAC. Token records are cached for a
+ * few seconds so a check costs no query; a revocation on this server drops
+ * the cache entry at once (`forget`), on other servers within the cache time.
+ */
+export class Authenticator {
+  private key: string | null = null;
+  private readonly cache = new Map<string, { record: TokenRecord | null; until: number }>();
+  private readonly used = new Map<string, number>();
+  /** Verified token strings, so the hot path skips the HMAC for a few seconds. */
+  private readonly verified = new Map<string, { caller: Caller; until: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly operatorToken: string | undefined,
+  ) {}
+
+  async caller(request: FastifyRequest): Promise<Caller> {
+    const header = request.headers.authorization;
+    if (!header?.startsWith("Bearer ")) {
+      throw new RosterError("auth.unauthenticated", "Send an API token: Authorization: Bearer <token>.");
+    }
+    const token = header.slice(7).trim();
+    if (
+      this.operatorToken &&
+      token.length === this.operatorToken.length &&
+      sameHash(token, this.operatorToken)
+    ) {
+      return { kind: "operator" };
+    }
+    const now = Date.now();
+    const known = this.verified.get(token);
+    if (known && known.until > now) return known.caller;
+    const parsed = parseToken(token);
+    if (!parsed) throw new RosterError("auth.unauthenticated", "This is not a Roster API token.");
+    const record = await this.record(parsed.tokenId);
+    this.key ??= await tokenKey(this.store);
+    if (!record || record.revoked || !sameHash(hmac(this.key, parsed.secret), record.secretHash)) {
+      throw new RosterError("auth.unauthenticated", "This token is unknown or revoked.");
+    }
+    this.noteUse(record.id);
+    const caller: Caller = {
+      kind: "token",
+      orgId: record.orgId,
+      tokenId: record.id,
+      name: record.name,
+      scopes: record.scopes,
+    };
+    if (this.verified.size > 10_000) this.verified.clear();
+    this.verified.set(token, { caller, until: now + CACHE_MS });
+    return caller;
+  }
+
+  private async record(id: string): Promise<TokenRecord | null> {
+    const now = Date.now();
+    const hit = this.cache.get(id);
+    if (hit && hit.until > now) return hit.record;
+    const record = await tokenRecord(this.store, id);
+    this.cache.set(id, { record, until: now + CACHE_MS });
+    return record;
+  }
+
+  forget(tokenId: string): void {
+    this.cache.delete(tokenId);
+    for (const [token, v] of this.verified)
+      if (v.caller.kind === "token" && v.caller.tokenId === tokenId) this.verified.delete(token);
+  }
+
+  /** "Last used", at most once a minute per token, in the background. */
+  private noteUse(id: string): void {
+    const now = Date.now();
+    if ((this.used.get(id) ?? 0) > now - 60_000) return;
+    this.used.set(id, now);
+    void recordTokenUse(this.store, id, new Date(now)).catch(() => {});
+  }
+}
+
+export function requireScope(caller: Caller, scope: TokenScope): OrgId {
+  if (caller.kind !== "token") {
+    throw new RosterError("auth.forbidden", "The operator token only creates and lists organizations.");
+  }
+  // An admin token may also check; a check token only checks; a scim token only provisions.
+  if (!caller.scopes.includes(scope) && !(scope === "check" && caller.scopes.includes("admin"))) {
+    throw new RosterError("auth.forbidden", `This token lacks the ${scope} scope.`);
+  }
+  return caller.orgId;
+}
+
+export function tokenActor(caller: Caller): Actor {
+  return caller.kind === "token"
+    ? { kind: "token", id: caller.tokenId, label: `token ${caller.name}` }
+    : { kind: "operator", id: null, label: "operator" };
+}
+
+/** Admin tokens act as administrators of their organization. */
+export const TOKEN_AUTHORITY: Authority = { kind: "admin" };

@@ -1,0 +1,11 @@
+import type { AccessIndex } from "../access/index.ts";
+import type { ActivityRecorder, Store } from "../commands/index.ts";
+import type { Authenticator } from "./auth.ts";
+
+/** What the routes use, wired once by the composition root (src/main.ts). */
+export type Services = {
+  readonly store: Store;
+  readonly index: AccessIndex;
+  readonly auth: Authenticator;
+  readonly activity: ActivityRecorder;
+};

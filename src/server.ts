@@ -1,0 +1,118 @@
+import { readFileSync } from "node:fs";
+import { AccessIndex } from "./access/index.ts";
+import { ActivityRecorder, createOrganization, createToken, SYSTEM_ACTOR } from "./commands/index.ts";
+import { Authenticator, buildApp } from "./http/index.ts";
+import { listAllOrganizations } from "./queries/index.ts";
+import { openStore, type Store } from "./store/index.ts";
+
+/**
+ * The composition root of `roster serve`: the only place that wires the
+ * store, the access index, delivery and the HTTP app together.
+ */
+
+export type ServeOptions = {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+  readonly operatorToken?: string;
+  readonly bootstrapToken?: string;
+  readonly adminEmail?: string;
+  readonly publicUrl?: string;
+  readonly logger?: boolean;
+  /** Called with the first-run text instead of printing it (tests). */
+  readonly print?: (text: string) => void;
+};
+
+export type RunningServer = { readonly url: string; readonly store: Store; close(): Promise<void> };
+
+const version = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
+
+export function optionsFromEnv(env: NodeJS.ProcessEnv): ServeOptions {
+  return {
+    port: Number(env.PORT ?? 8080),
+    host: env.HOST ?? "127.0.0.1",
+    dataDir: env.ROSTER_DATA_DIR ?? "./roster-data",
+    ...(env.DATABASE_URL && { databaseUrl: env.DATABASE_URL }),
+    ...(env.ROSTER_OPERATOR_TOKEN && { operatorToken: env.ROSTER_OPERATOR_TOKEN }),
+    ...(env.ROSTER_BOOTSTRAP_TOKEN && { bootstrapToken: env.ROSTER_BOOTSTRAP_TOKEN }),
+    ...(env.ROSTER_ADMIN_EMAIL && { adminEmail: env.ROSTER_ADMIN_EMAIL }),
+    ...(env.ROSTER_PUBLIC_URL && { publicUrl: env.ROSTER_PUBLIC_URL }),
+  };
+}
+
+/** The first start: an organization (enterprise) with its first administrator and a one-time admin API token. */
+async function firstRun(store: Store, options: ServeOptions, url: string): Promise<string | null> {
+  if ((await listAllOrganizations(store)).length > 0) return null;
+  const email = options.adminEmail ?? "admin@example.com";
+  const created = await createOrganization(
+    store,
+    { name: "My organization", slug: "default", plan: "enterprise", admin: { email, firstName: "Admin" } },
+    SYSTEM_ACTOR,
+  );
+  const token = await createToken(
+    {
+      store,
+      orgId: created.value.organization.id,
+      actor: SYSTEM_ACTOR,
+      authority: { kind: "owner" },
+      requestId: "first-run",
+    },
+    {
+      name: "first run",
+      scopes: ["admin"],
+      ...(options.bootstrapToken && { token: options.bootstrapToken }),
+    },
+  );
+  return [
+    "",
+    "Roster is running for the first time.",
+    `  Organization:   ${created.value.organization.name} (enterprise)`,
+    `  Administrator:  ${email}`,
+    `  Console:        ${url}/`,
+    `  API docs:       ${url}/api/docs`,
+    `  Admin API token (shown once): ${token.value.token}`,
+    `  Try: curl -H "Authorization: Bearer ${token.value.token}" ${url}/api/v1/organization`,
+    "",
+  ].join("\n");
+}
+
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const store = options.databaseUrl
+    ? await openStore({ databaseUrl: options.databaseUrl })
+    : await openStore({ dataDir: options.dataDir, purpose: "roster serve" });
+  const index = new AccessIndex(store);
+  const activity = new ActivityRecorder(store);
+  try {
+    const url = options.publicUrl ?? `http://${options.host}:${options.port}`;
+    const welcome = await firstRun(store, options, url);
+    await index.start();
+    const app = await buildApp(
+      { store, index, activity, auth: new Authenticator(store, options.operatorToken) },
+      { logger: options.logger ?? false, version },
+    );
+    const address = await app.listen({ port: options.port, host: options.host });
+    if (welcome) (options.print ?? ((t: string) => process.stdout.write(`${t}\n`)))(welcome);
+    let closing: Promise<void> | null = null;
+    return {
+      url: address,
+      store,
+      close() {
+        // Stop taking requests, let the ones in flight finish (their writes are committed or not), then stop.
+        closing ??= (async () => {
+          await app.close();
+          await index.stop();
+          await activity.flush().catch(() => {});
+          await store.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (e) {
+    await index.stop().catch(() => {});
+    await store.close();
+    throw e;
+  }
+}

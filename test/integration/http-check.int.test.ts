@@ -1,0 +1,213 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import {
+  createGroup,
+  createResource,
+  inviteUser,
+  setDataFilter,
+  setRules,
+} from "../../src/commands/index.ts";
+import type { OrgId } from "../../src/domain/index.ts";
+import { describeBackends } from "../support/backends.ts";
+import { OPERATOR_TOKEN, startApi, type TestApi } from "../support/http.ts";
+
+describeBackends("HTTP: check API", (store) => {
+  let api: TestApi;
+  let org: Awaited<ReturnType<TestApi["newOrg"]>>;
+  let revision = 0;
+  before(async () => {
+    api = await startApi(store());
+    org = await api.newOrg();
+    const ctx = {
+      store: store(),
+      orgId: org.orgId as OrgId,
+      actor: { kind: "system", id: null, label: "test" } as const,
+      authority: { kind: "owner" } as const,
+    };
+    const app = (await createResource(ctx, { type: "app", key: "finance", name: "Finance" })).value.resource;
+    const orders = (await createResource(ctx, { type: "dataset", key: "orders", name: "Orders" })).value
+      .resource;
+    const alice = (await inviteUser(ctx, { email: "alice@x.test", attributes: { region: ["EMEA"] } })).value
+      .user;
+    const team = (await createGroup(ctx, { name: "EMEA team", userIds: [alice.id] })).value.group;
+    await setRules(ctx, {
+      subject: { kind: "group", id: team.id },
+      role: { role: "Writer" },
+      scope: { kind: "resource", resourceId: app.id },
+    });
+    await setRules(ctx, {
+      subject: { kind: "group", id: team.id },
+      role: { role: "Viewer" },
+      scope: { kind: "resource", resourceId: orders.id },
+    });
+    revision = (
+      await setDataFilter(ctx, {
+        subject: { kind: "group", id: team.id },
+        resourceId: orders.id,
+        predicate: { op: "eq", column: "region", value: { attr: "region" } },
+      })
+    ).revision;
+  });
+  after(async () => api.close());
+
+  test("a check by email and resource key answers allowed or denied, at least at a given revision", async () => {
+    const yes = await api.call(org.token, "POST", "/api/v1/access/check", {
+      user: "ALICE@x.test",
+      resource: "finance",
+      type: "app",
+      capability: "edit",
+      atLeastRevision: revision,
+    });
+    assert.equal(yes.status, 200);
+    assert.deepEqual(yes.body, { allowed: true, revision });
+    const no = await api.call(org.token, "POST", "/api/v1/access/check", {
+      user: "alice@x.test",
+      resource: "finance",
+      type: "app",
+      capability: "manage",
+    });
+    assert.deepEqual(no.body, { allowed: false, revision });
+  });
+
+  test("a batch answers each check in order, with an error code for unknown users", async () => {
+    const res = await api.call(org.token, "POST", "/api/v1/access/check/batch", {
+      checks: [
+        { user: "alice@x.test", resource: "finance", type: "app", capability: "view" },
+        { user: "ghost@x.test", resource: "finance", type: "app", capability: "view" },
+        { user: "alice@x.test", resource: "finance", type: "app", capability: "manage" },
+      ],
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.results, [
+      { allowed: true },
+      { allowed: false, error: "user.not_found" },
+      { allowed: false },
+    ]);
+    const tooMany = await api.call(org.token, "POST", "/api/v1/access/check/batch", {
+      checks: Array.from({ length: 1001 }, () => ({ user: "a", resource: "b", capability: "c" })),
+    });
+    assert.equal(tooMany.status, 400);
+    assert.equal(tooMany.body.code, "request.invalid");
+  });
+
+  test("effective access, lists, explain and the data filter", async () => {
+    const eff = await api.call(
+      org.token,
+      "GET",
+      "/api/v1/access/effective?user=alice@x.test&resource=finance&type=app",
+    );
+    assert.deepEqual([eff.body.role, eff.body.capabilities], ["Writer", ["view", "edit"]]);
+    const resources = await api.call(
+      org.token,
+      "GET",
+      "/api/v1/access/resources?user=alice@x.test&type=app&capability=edit",
+    );
+    assert.deepEqual(
+      resources.body.resources.map((r: { key: string }) => r.key),
+      ["finance"],
+    );
+    const users = await api.call(
+      org.token,
+      "GET",
+      "/api/v1/access/users?resource=finance&type=app&capability=edit",
+    );
+    assert.deepEqual(
+      users.body.users.map((u: { email: string }) => u.email).sort(),
+      [org.adminEmail, "alice@x.test"].sort(),
+    );
+    const why = await api.call(
+      org.token,
+      "GET",
+      "/api/v1/access/explain?user=alice@x.test&resource=finance&type=app",
+    );
+    assert.deepEqual(
+      why.body.contributions.map((c: { text: string }) => c.text),
+      ["alice@x.test -> EMEA team: Writer on Finance"],
+    );
+    const filter = await api.call(
+      org.token,
+      "GET",
+      "/api/v1/access/filter?user=alice@x.test&resource=orders&placeholder=question",
+    );
+    assert.deepEqual(
+      [filter.body.access, filter.body.sql, filter.body.params],
+      ["filtered", '"region" = ?', ["EMEA"]],
+    );
+    const admin = await api.call(
+      org.token,
+      "GET",
+      `/api/v1/access/filter?user=${org.adminEmail}&resource=orders`,
+    );
+    assert.equal(admin.body.access, "unfiltered");
+  });
+
+  test("bad input gets a problem with a stable code", async () => {
+    const cases: [string, string, unknown, number, string][] = [
+      ["POST", "/api/v1/access/check", "{not json", 400, "request.invalid"],
+      ["POST", "/api/v1/access/check", { user: "alice@x.test" }, 400, "request.invalid"],
+      [
+        "POST",
+        "/api/v1/access/check",
+        { user: "alice@x.test", resource: "nope", type: "app", capability: "view" },
+        404,
+        "resource.not_found",
+      ],
+      [
+        "POST",
+        "/api/v1/access/check",
+        { user: "alice@x.test", resource: "finance", type: "app", capability: "fly" },
+        400,
+        "capability.unknown",
+      ],
+      [
+        "POST",
+        "/api/v1/access/check",
+        { user: "alice@x.test", resource: "finance", type: "app", capability: "view", atLeastRevision: -1 },
+        400,
+        "request.invalid",
+      ],
+      ["GET", "/api/v1/nowhere", undefined, 404, "route.not_found"],
+    ];
+    for (const [method, url, body, status, code] of cases) {
+      const res = await api.call(org.token, method as "GET", url, body);
+      assert.equal(res.status, status, `${method} ${url} ${JSON.stringify(body)}: ${res.text}`);
+      assert.equal(res.body.code, code);
+      assert.match(String(res.headers["content-type"]), /application\/problem\+json/);
+    }
+    const big = await api.call(org.token, "POST", "/api/v1/access/check/batch", {
+      checks: [{ user: "x".repeat(2_000_000), resource: "r", capability: "c" }],
+    });
+    assert.equal(big.status, 413);
+    assert.equal(big.body.code, "request.too_large");
+  });
+
+  test("no token, a bad token, the operator token and another organization's token are refused", async () => {
+    const body = { user: "alice@x.test", resource: "finance", type: "app", capability: "view" };
+    assert.equal(
+      (await api.call(null, "POST", "/api/v1/access/check", body)).body.code,
+      "auth.unauthenticated",
+    );
+    assert.equal(
+      (await api.call("rst_aaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbb", "POST", "/api/v1/access/check", body))
+        .status,
+      401,
+    );
+    assert.equal((await api.call(OPERATOR_TOKEN, "POST", "/api/v1/access/check", body)).status, 403);
+    const other = await api.newOrg();
+    const res = await api.call(other.token, "POST", "/api/v1/access/check", body);
+    assert.equal(res.status, 404, "alice does not exist in the other organization");
+    assert.equal(res.body.code, "user.not_found");
+  });
+
+  test("a revision that never comes answers 504 revision.timeout", { timeout: 20_000 }, async () => {
+    const res = await api.call(org.token, "POST", "/api/v1/access/check", {
+      user: "alice@x.test",
+      resource: "finance",
+      type: "app",
+      capability: "view",
+      atLeastRevision: revision + 1000,
+    });
+    assert.equal(res.status, 504);
+    assert.equal(res.body.code, "revision.timeout");
+  });
+});

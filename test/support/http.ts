@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance, InjectOptions } from "fastify";
+import { AccessIndex } from "../../src/access/index.ts";
+import { ActivityRecorder } from "../../src/commands/index.ts";
+import { Authenticator, buildApp } from "../../src/http/index.ts";
+import type { Store } from "../../src/store/index.ts";
+
+export const OPERATOR_TOKEN = "operator-token-for-tests-0123456789";
+
+export type TestApi = {
+  readonly app: FastifyInstance;
+  readonly index: AccessIndex;
+  /** A request with a bearer token; JSON bodies are sent as JSON. */
+  call(
+    token: string | null,
+    method: InjectOptions["method"],
+    url: string,
+    body?: unknown,
+  ): Promise<TestResponse>;
+  /** A new organization through the operator API, with its admin token. */
+  newOrg(
+    plan?: "free" | "team" | "enterprise",
+  ): Promise<{ orgId: string; slug: string; token: string; adminEmail: string; adminId: string }>;
+  close(): Promise<void>;
+};
+
+export type TestResponse = {
+  status: number;
+  headers: Record<string, unknown>;
+  // biome-ignore lint/suspicious/noExplicitAny: test responses are read field by field
+  body: any;
+  text: string;
+};
+
+/** The real app on a real store, driven through fastify's inject (no socket). */
+export async function startApi(store: Store): Promise<TestApi> {
+  const index = new AccessIndex(store, { pollMs: 0 });
+  await index.start();
+  const activity = new ActivityRecorder(store, 60_000);
+  const app = await buildApp({ store, index, activity, auth: new Authenticator(store, OPERATOR_TOKEN) });
+  const call: TestApi["call"] = async (token, method, url, body) => {
+    const res = await app.inject({
+      method,
+      url,
+      headers: {
+        ...(token && { authorization: `Bearer ${token}` }),
+        ...(body !== undefined && typeof body !== "string" && { "content-type": "application/json" }),
+        ...(typeof body === "string" && { "content-type": "application/json" }),
+      },
+      ...(body !== undefined && { payload: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
+    let parsed: unknown;
+    try {
+      parsed = res.body ? JSON.parse(res.body) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.statusCode, headers: res.headers, body: parsed, text: res.body };
+  };
+  return {
+    app,
+    index,
+    call,
+    async newOrg(plan = "enterprise") {
+      const slug = `h-${randomUUID().slice(0, 12)}`;
+      const adminEmail = `owner@${slug}.test`;
+      const res = await call(OPERATOR_TOKEN, "POST", "/api/v1/organizations", {
+        name: `Org ${slug}`,
+        slug,
+        plan,
+        admin: { email: adminEmail, firstName: "Olive" },
+      });
+      if (res.status !== 201) throw new Error(`creating an organization failed: ${res.text}`);
+      return {
+        orgId: res.body.organization.id,
+        slug,
+        token: res.body.token,
+        adminEmail,
+        adminId: res.body.admin.id,
+      };
+    },
+    async close() {
+      await app.close();
+      await index.stop();
+    },
+  };
+}
