@@ -1,0 +1,192 @@
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { createToken, SYSTEM_ACTOR } from "../src/commands/index.ts";
+import { foldLog, type OrgId } from "../src/domain/index.ts";
+import { openStore } from "../src/store/index.ts";
+import { loadState } from "./load.ts";
+import { FULL, generateWorkload, prng } from "./workload.ts";
+
+/**
+ * `npm run bench:http`: the bench workload loaded into a real `roster serve`
+ * (its own process), driven with autocannon on loopback. Prints single
+ * checks/s and p99, batch (100 per request) checks/s, and the check p99 under
+ * a mixed load (95% checks, 5% writes); `--json` prints one JSON object.
+ * PostgreSQL when DATABASE_URL is set, else PGlite.
+ */
+
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const arg = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const users = arg("--users", FULL.users);
+const duration = arg("--duration", 10);
+const connections = arg("--connections", 32);
+const log = (...a: unknown[]) => {
+  if (!json) console.error(...a);
+};
+const backend = process.env.DATABASE_URL ? "postgres" : "pglite";
+
+const size =
+  users === FULL.users
+    ? FULL
+    : {
+        ...FULL,
+        users,
+        groups: Math.max(100, users / 10),
+        apps: Math.max(50, users / 100),
+        rules: users / 5,
+      };
+log(`loading the workload (${size.users} users) into ${backend}...`);
+const workload = generateWorkload(size);
+const state = foldLog(workload.events);
+const slug = `bench-${randomUUID().slice(0, 8)}`;
+state.organization = { ...state.organization, id: `org_${randomUUID().replaceAll("-", "")}` as OrgId, slug };
+const dataDir = mkdtempSync(join(tmpdir(), "roster-bench-"));
+const store = process.env.DATABASE_URL
+  ? await openStore({ databaseUrl: process.env.DATABASE_URL })
+  : await openStore({ dataDir });
+const t0 = performance.now();
+await loadState(store, state, (what) => log(`  ${what}...`));
+const token = (
+  await createToken(
+    { store, orgId: state.organization.id, actor: SYSTEM_ACTOR, authority: { kind: "owner" } },
+    { name: "bench", scopes: ["admin"] },
+  )
+).value.token;
+await store.close();
+log(`loaded in ${Math.round(performance.now() - t0)} ms; starting the server...`);
+
+const child = spawn(process.execPath, ["--import", "tsx", "bench/serve-child.ts"], {
+  env: { ...process.env, ROSTER_DATA_DIR: dataDir, PORT: "0" },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const url: string = await new Promise((resolve, reject) => {
+  let out = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+    const m = /ready (\S+)/.exec(out);
+    if (m) resolve(m[1]!);
+  });
+  child.on("exit", (code) => reject(new Error(`the server exited (${code})`)));
+});
+
+const rnd = prng(11);
+const pick = (n: number) => Math.floor(rnd() * n);
+const caps = ["view", "edit", "manage"];
+const checkBody = () =>
+  JSON.stringify({
+    user: `user${pick(size.users)}@bench.test`,
+    resource: `app-${pick(size.apps)}`,
+    type: "app",
+    capability: caps[pick(3)],
+  });
+const bodies = Array.from({ length: 10_000 }, checkBody);
+const batches = Array.from({ length: 200 }, () =>
+  JSON.stringify({ checks: Array.from({ length: 100 }, () => JSON.parse(checkBody())) }),
+);
+const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+
+function rotating(path: string, list: string[], method = "POST") {
+  let i = 0;
+  return {
+    method,
+    path,
+    headers,
+    setupRequest(req: { body?: string }) {
+      req.body = list[i++ % list.length];
+      return req;
+    },
+  } as const;
+}
+
+async function run(opts: Partial<autocannon.Options> & { requests: autocannon.Request[] }) {
+  const result = await autocannon({ url, connections, duration, ...opts } as autocannon.Options);
+  return result;
+}
+
+try {
+  log("warming up...");
+  await run({ duration: 3, requests: [rotating("/api/v1/access/check", bodies) as never] });
+  log(`single checks (${duration} s, ${connections} connections)...`);
+  const single = await run({ requests: [rotating("/api/v1/access/check", bodies) as never] });
+  log("batches of 100...");
+  const batch = await run({
+    connections: 8,
+    requests: [rotating("/api/v1/access/check/batch", batches) as never],
+  });
+
+  // Mixed: checks at full speed, and alongside them writes at 5% of the check rate.
+  const writeRate = Math.max(1, Math.round((single.requests.average * 5) / 95));
+  const group = workload.groupIds[5]!;
+  const writes = Array.from({ length: 1000 }, (_, i) => JSON.stringify({ userIds: [`usr_${i}`] }));
+  let w = 0;
+  log(`mixed: checks with writes at ${writeRate}/s...`);
+  const [mixed, written] = await Promise.all([
+    run({ connections: connections - 2, requests: [rotating("/api/v1/access/check", bodies) as never] }),
+    run({
+      connections: 2,
+      overallRate: writeRate,
+      requests: [
+        {
+          method: "POST",
+          headers,
+          setupRequest(req: { body?: string; path?: string }) {
+            // Add, then remove, the same members: every write changes access and is logged.
+            const k = w++;
+            req.path = `/api/v1/groups/${group}/members${k % 2 === 0 ? "" : "/remove"}`;
+            req.body = writes[Math.floor(k / 2) % writes.length];
+            return req;
+          },
+        } as never,
+      ],
+    }),
+  ]);
+  const result = {
+    backend,
+    users: size.users,
+    singleChecksPerSec: Math.round(single.requests.average),
+    singleP99ms: single.latency.p99,
+    batchChecksPerSec: Math.round(batch.requests.average * 100),
+    batchP99ms: batch.latency.p99,
+    idleP99ms: single.latency.p99,
+    mixedP99ms: mixed.latency.p99,
+    mixedChecksPerSec: Math.round(mixed.requests.average),
+    writesPerSec: Math.round(written.requests.average),
+    writeErrors: written.non2xx + written.errors,
+    checkErrors: single.non2xx + single.errors + batch.non2xx + mixed.non2xx,
+  };
+  if (json) console.log(JSON.stringify(result));
+  else {
+    console.log(
+      `\nRoster over HTTP — ${backend}, ${size.users.toLocaleString("en")} users, client and server on this machine\n`,
+    );
+    const rows: [string, string, string][] = [
+      ["single checks per second", result.singleChecksPerSec.toLocaleString("en"), "target >= 15,000"],
+      ["single check p99", `${result.singleP99ms} ms`, "target <= 10 ms"],
+      [
+        "checks per second in batches of 100",
+        result.batchChecksPerSec.toLocaleString("en"),
+        "target >= 300,000",
+      ],
+      [
+        "check p99 under 95% checks / 5% writes",
+        `${result.mixedP99ms} ms`,
+        `idle ${result.idleP99ms} ms; target <= 2x idle (PostgreSQL)`,
+      ],
+      ["writes per second during the mix", String(result.writesPerSec), `${result.writeErrors} failed`],
+      ["failed checks", String(result.checkErrors), "should be 0"],
+    ];
+    const width = Math.max(...rows.map((r) => r[0].length));
+    for (const [k, v, note] of rows) console.log(`  ${k.padEnd(width)}  ${v.padStart(10)}  ${note}`);
+  }
+} finally {
+  child.kill("SIGTERM");
+  await new Promise((r) => child.on("exit", r));
+  rmSync(dataDir, { recursive: true, force: true });
+}
