@@ -1,4 +1,4 @@
-import { serve } from "../src/server.ts";
+import { serve } from "../src/main.ts";
 
 /** The server under load, in its own process (so the load generator has its own core). */
 const server = await serve({

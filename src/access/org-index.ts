@@ -348,7 +348,9 @@ export class OrgIndex {
     for (const ruleId of [...(this.userRules.get(u) ?? [])]) this.removeRule(ruleId);
     for (const [k, f] of this.filters)
       if (f.subject.kind === "user" && f.subject.id === id) this.filters.delete(k);
-    for (const [k, d] of this.delegations) if (d.userId === id) this.delegations.delete(k);
+    for (const [k, d] of this.delegations) {
+      if (d.userId === id) this.apply({ type: "delegation.removed", delegationId: k });
+    }
     this.userRecords[u] = undefined;
     this.userFlags[u] = 0;
     this.userIdx.delete(id);

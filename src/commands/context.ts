@@ -8,6 +8,7 @@ import {
   type Organization,
   type OrgId,
   type UserId,
+  wouldCreateCycle,
 } from "../domain/index.ts";
 import {
   type Actor,
@@ -17,8 +18,10 @@ import {
   type Db,
   enqueueMessages,
   getDelegation,
+  getSystemGroup,
   getUser,
   lockOrganization,
+  nestingEdges,
   type Store,
   setRevision,
   translateDbError,
@@ -195,17 +198,35 @@ export function requireUserManagement(w: Work): void {
  */
 export async function requireGroupManagement(w: Work, group: Group | null): Promise<Delegation | null> {
   const a = w.ctx.authority;
-  if (isAdmin(w) || (a.kind === "manager" && a.manageGroups)) return null;
+  if (isAdmin(w)) return null;
+  let delegation: Delegation | null = null;
   if (a.kind === "delegate") {
-    const d = await currentDelegation(w);
-    if (group && group.delegationId !== d.id) {
+    delegation = await currentDelegation(w);
+    if (group && group.delegationId !== delegation.id) {
       fail("delegation.out_of_scope", `${group.name} was not created under your delegation.`, {
         group: group.id,
       });
     }
-    return d;
+  } else if (!(a.kind === "manager" && a.manageGroups)) {
+    fail("auth.forbidden", "Managing groups needs the manage_groups capability on the organization.");
   }
-  return fail("auth.forbidden", "Managing groups needs the manage_groups capability on the organization.");
+  // Whoever is in such a group is an administrator: only administrators decide that.
+  if (group && (await makesAdministrators(w, group))) {
+    fail(
+      "auth.forbidden",
+      `${group.name} makes its members administrators: only administrators may change it.`,
+    );
+  }
+  return delegation;
+}
+
+/** Administrators, or a group nested in it: whoever is in it is an administrator. */
+export async function makesAdministrators(w: Work, group: Group): Promise<boolean> {
+  if (group.system === "administrators") return true;
+  const admins = await getSystemGroup(w.tx, w.org.id, "administrators");
+  const edges = await nestingEdges(w.tx, w.org.id);
+  // Is the group reachable downward from Administrators?
+  return wouldCreateCycle((g) => edges.get(g) ?? [], group.id, admins.id);
 }
 
 /** The caller's delegation, re-read in the transaction: it must still exist and belong to an active caller. */

@@ -1,3 +1,4 @@
+export type { Actor, Store } from "../store/index.ts";
 export * from "./context.ts";
 export * from "./create-group.ts";
 export * from "./create-organization.ts";
@@ -9,6 +10,7 @@ export * from "./invite-user.ts";
 export * from "./manage-delegations.ts";
 export * from "./manage-roles.ts";
 export * from "./manage-tokens.ts";
+export * from "./record-activity.ts";
 export * from "./remove-user.ts";
 export * from "./set-data-filter.ts";
 export * from "./set-rules.ts";
@@ -17,5 +19,3 @@ export * from "./update-group.ts";
 export * from "./update-organization.ts";
 export * from "./update-resource.ts";
 export * from "./update-user.ts";
-export type { Actor, Store } from "../store/index.ts";
-export * from "./record-activity.ts";

@@ -42,7 +42,8 @@ export class ActivityRecorder {
     const at = new Date();
     for (const [orgId, users] of batches) {
       const list = [...users];
-      for (let i = 0; i < list.length; i += 1000) await touchLastActive(this.store.db, orgId, list.slice(i, i + 1000), at);
+      for (let i = 0; i < list.length; i += 1000)
+        await touchLastActive(this.store.db, orgId, list.slice(i, i + 1000), at);
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { UserId } from "../domain/index.ts";
 import { deleteUser, getGroups, groupsOfUserDirect, rulesHeldBy } from "../store/index.ts";
 import { type CommandContext, requireOwner, requireUserManagement, runCommand } from "./context.ts";
-import { guardAdministrators, loadUser } from "./users.ts";
+import { assertMayManageUser, guardAdministrators, loadUser } from "./users.ts";
 
 /**
  * Removes a user from the organization, with every membership, rule, filter
@@ -12,6 +12,7 @@ export async function removeUser(ctx: CommandContext, id: UserId) {
     requireUserManagement(w);
     const user = await loadUser(w, id);
     if (user.owner) requireOwner(w);
+    await assertMayManageUser(w, user);
     const rules = await rulesHeldBy(w.tx, w.org.id, { users: [id], groups: [] });
     const memberships = await groupsOfUserDirect(w.tx, w.org.id, id);
     await guardAdministrators(w, () => deleteUser(w.tx, w.org.id, id));

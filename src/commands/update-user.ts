@@ -1,7 +1,13 @@
 import { type Attributes, fail, type User, type UserId, type UserStatus } from "../domain/index.ts";
 import { updateUser as writeUser } from "../store/index.ts";
 import { type CommandContext, requireUserManagement, runCommand, type Work } from "./context.ts";
-import { assertEmailFree, checkUserFields, guardAdministrators, loadUser } from "./users.ts";
+import {
+  assertEmailFree,
+  assertMayManageUser,
+  checkUserFields,
+  guardAdministrators,
+  loadUser,
+} from "./users.ts";
 
 export type UpdateUserInput = {
   readonly email?: string;
@@ -17,6 +23,7 @@ export type UpdateUserInput = {
 export async function updateUserIn(w: Work, id: UserId, input: UpdateUserInput) {
   requireUserManagement(w);
   const before = await loadUser(w, id);
+  await assertMayManageUser(w, before);
   const fields = checkUserFields(input);
   if (fields.email !== undefined && fields.email.toLowerCase() !== before.email.toLowerCase()) {
     await assertEmailFree(w.tx, w, fields.email, id);

@@ -10,8 +10,15 @@ import {
   type User,
   type UserId,
 } from "../domain/index.ts";
-import { activeAdministrators, type Db, findUserByEmail, getSystemGroup, getUser } from "../store/index.ts";
-import type { Work } from "./context.ts";
+import {
+  activeAdministrators,
+  type Db,
+  findUserByEmail,
+  getSystemGroup,
+  getUser,
+  transitiveUsers,
+} from "../store/index.ts";
+import { isAdmin, type Work } from "./context.ts";
 
 /** Helpers shared by the user commands. */
 
@@ -58,6 +65,15 @@ export function checkRole(role: string): OrgRole {
     fail("user.invalid", `Unknown organization role "${role}": owner, admin or member.`, { field: "role" });
   }
   return role;
+}
+
+/** Only administrators may change or remove an administrator (a user manager could otherwise take over one). */
+export async function assertMayManageUser(w: Work, user: User): Promise<void> {
+  if (isAdmin(w)) return;
+  const admins = await getSystemGroup(w.tx, w.org.id, "administrators");
+  if ((await transitiveUsers(w.tx, w.org.id, [admins.id])).includes(user.id)) {
+    fail("auth.forbidden", `${user.email} is an administrator: only administrators may change them.`);
+  }
 }
 
 /** Runs a change that may reduce the active administrators, refusing it if it leaves none. */

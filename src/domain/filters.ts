@@ -121,7 +121,14 @@ function checkColumn(column: unknown, path: string): string {
 }
 
 function checkValue(value: unknown, path: string): FilterValue {
-  if (typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "string") {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(value))
+      invalidAt("values cannot contain control characters", path);
+    if (value.length > 1000) invalidAt("values are at most 1000 characters", path);
+    return value;
+  }
+  if (typeof value === "boolean") return value;
   if (typeof value === "number") {
     return Number.isFinite(value) ? value : invalidAt("numbers must be finite", path);
   }

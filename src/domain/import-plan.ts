@@ -114,15 +114,19 @@ export function planImport(state: OrgState, data: ImportData): ImportPlan {
   for (const [p, cs] of state.groupMembers) edges.set(p, [...cs]);
   const planned = new Set<string>();
 
-  (data.groups ?? []).forEach((g, i) => {
+  for (const [i, g] of (data.groups ?? []).entries()) {
     const key = g.name?.trim().toLowerCase();
-    if (!key) return problems.push({ where: `groups[${i}]`, message: "a group needs a name" });
-    if (groupId(key)) return void unchanged++;
+    if (!key) {
+      problems.push({ where: `groups[${i}]`, message: "a group needs a name" });
+      continue;
+    }
+    if (groupId(key)) {
+      unchanged++;
+      continue;
+    }
     if (state.organization.plan !== "enterprise") {
-      return problems.push({
-        where: `groups[${i}]`,
-        message: `custom groups need the enterprise plan (${g.name})`,
-      });
+      problems.push({ where: `groups[${i}]`, message: `custom groups need the enterprise plan (${g.name})` });
+      continue;
     }
     newGroups.set(key, `grp_new_${newGroups.size}` as GroupId);
     steps.push({
@@ -132,15 +136,19 @@ export function planImport(state: OrgState, data: ImportData): ImportPlan {
       notify: g.notify ?? "none",
       privileges: g.privileges ?? true,
     });
-  });
+  }
 
-  (data.users ?? []).forEach((u, i) => {
+  for (const [i, u] of (data.users ?? []).entries()) {
     const email = u.email?.trim();
-    if (!email) return problems.push({ where: `users[${i}]`, message: "a user needs an email" });
+    if (!email) {
+      problems.push({ where: `users[${i}]`, message: "a user needs an email" });
+      continue;
+    }
     const existing = usersByEmail.get(email.toLowerCase());
     if (!existing) {
       if (newUsers.has(email.toLowerCase())) {
-        return problems.push({ where: `users[${i}]`, message: `${email} appears twice` });
+        problems.push({ where: `users[${i}]`, message: `${email} appears twice` });
+        continue;
       }
       newUsers.add(email.toLowerCase());
       steps.push({ kind: "create_user", user: { ...u, email, groups: [] } });
@@ -160,7 +168,7 @@ export function planImport(state: OrgState, data: ImportData): ImportPlan {
       if (u.role && u.role !== role)
         steps.push({ kind: "set_role", email: existing.email, role: u.role, before: role });
     }
-  });
+  }
 
   const addMember = (where: string, group: string, member: MemberRef) => {
     const gid = groupId(group);
@@ -187,42 +195,59 @@ export function planImport(state: OrgState, data: ImportData): ImportPlan {
     planned.add(key);
     steps.push({ kind: "add_member", group, member });
   };
-  (data.users ?? []).forEach((u, i) => {
+  for (const [i, u] of (data.users ?? []).entries()) {
     for (const g of u.groups ?? [])
       if (u.email) addMember(`users[${i}].groups`, g, { kind: "user", email: u.email.trim() });
-  });
-  (data.groups ?? []).forEach((g, i) => {
+  }
+  for (const [i, g] of (data.groups ?? []).entries()) {
     for (const m of g.members ?? [])
       addMember(`groups[${i}].members`, g.name, { kind: "user", email: m.trim() });
     for (const c of g.groups ?? [])
       addMember(`groups[${i}].groups`, g.name, { kind: "group", name: c.trim() });
-  });
-  (data.memberships ?? []).forEach((m, i) => addMember(`memberships[${i}]`, m.group, parseSubject(m.member)));
+  }
+  for (const [i, m] of (data.memberships ?? []).entries())
+    addMember(`memberships[${i}]`, m.group, parseSubject(m.member));
 
   const plannedRules = new Map<string, string>();
-  (data.rules ?? []).forEach((r, i) => {
+  for (const [i, r] of (data.rules ?? []).entries()) {
     const where = `rules[${i}]`;
     const subject = parseSubject(r.subject ?? "");
     const type = state.types.get(r.type);
-    if (!type) return problems.push({ where, message: `no resource type ${r.type}` });
+    if (!type) {
+      problems.push({ where, message: `no resource type ${r.type}` });
+      continue;
+    }
     const role = [...state.roles.values()].find(
       (x) => x.type === r.type && x.name.toLowerCase() === r.role?.trim().toLowerCase(),
     );
-    if (!role) return problems.push({ where, message: `${r.type} has no role named ${r.role}` });
+    if (!role) {
+      problems.push({ where, message: `${r.type} has no role named ${r.role}` });
+      continue;
+    }
     const all = r.resource.trim() === "*";
     const resource = all
       ? null
       : [...state.resources.values()].find((x) => x.type === r.type && x.key === r.resource.trim());
-    if (!all && !resource) return problems.push({ where, message: `no ${r.type} with key ${r.resource}` });
+    if (!all && !resource) {
+      problems.push({ where, message: `no ${r.type} with key ${r.resource}` });
+      continue;
+    }
     let subjectId: string | undefined;
     if (subject.kind === "user") {
-      if (!userKnown(subject.email)) return problems.push({ where, message: `no user ${subject.email}` });
+      if (!userKnown(subject.email)) {
+        problems.push({ where, message: `no user ${subject.email}` });
+        continue;
+      }
       subjectId = usersByEmail.get(subject.email.toLowerCase())?.id;
     } else {
       const gid = groupId(subject.name);
-      if (!gid) return problems.push({ where, message: `no group named ${subject.name}` });
+      if (!gid) {
+        problems.push({ where, message: `no group named ${subject.name}` });
+        continue;
+      }
       if (state.groups.get(gid)?.system === "administrators") {
-        return problems.push({ where, message: "Administrators already hold every capability" });
+        problems.push({ where, message: "Administrators already hold every capability" });
+        continue;
       }
       subjectId = state.groups.has(gid) ? gid : undefined;
     }
@@ -235,11 +260,20 @@ export function planImport(state: OrgState, data: ImportData): ImportPlan {
         )
       : undefined;
     const before = existing ? (state.roles.get(existing.roleId)?.name ?? null) : null;
-    if (existing?.locked) return problems.push({ where, message: "a locked system rule cannot be changed" });
+    if (existing && existing.roleId === role.id) {
+      unchanged++;
+      continue;
+    }
+    if (existing?.locked) {
+      problems.push({ where, message: "a locked system rule cannot be changed" });
+      continue;
+    }
     const key = `${subject.kind}:${subject.kind === "user" ? subject.email.toLowerCase() : subject.name.toLowerCase()}/${r.type}/${resource?.key ?? "*"}`;
-    if (plannedRules.has(key)) return problems.push({ where, message: "the same rule appears twice" });
+    if (plannedRules.has(key)) {
+      problems.push({ where, message: "the same rule appears twice" });
+      continue;
+    }
     plannedRules.set(key, role.name);
-    if (existing && existing.roleId === role.id) return void unchanged++;
     steps.push({
       kind: "set_rule",
       subject,
@@ -248,7 +282,7 @@ export function planImport(state: OrgState, data: ImportData): ImportPlan {
       role: role.name,
       before,
     });
-  });
+  }
   return { steps, problems, unchanged };
 }
 

@@ -27,7 +27,7 @@ export type OrgState = {
   resources: Map<ResourceId, Resource>;
   users: Map<UserId, User>;
   groups: Map<GroupId, Group>;
-  /** Explicit user members of each group (Everyone's and all-users groups' are implicit). */
+  /** Explicit user members of each group (Everyone's and all-users groups' are implicit); no empty sets. */
   userMembers: Map<GroupId, Set<UserId>>;
   /** Nested groups: parent -> its member groups. */
   groupMembers: Map<GroupId, Set<GroupId>>;
@@ -116,9 +116,13 @@ export function applyEvent(state: OrgState, event: ChangeEvent): void {
       return;
     case "user.deleted": {
       state.users.delete(event.userId);
-      for (const members of state.userMembers.values()) members.delete(event.userId);
+      for (const [g, members] of state.userMembers) {
+        if (members.delete(event.userId) && members.size === 0) state.userMembers.delete(g);
+      }
       removeSubject(state, { kind: "user", id: event.userId });
-      for (const [id, d] of state.delegations) if (d.userId === event.userId) state.delegations.delete(id);
+      for (const [id, d] of state.delegations) {
+        if (d.userId === event.userId) applyEvent(state, { type: "delegation.removed", delegationId: id });
+      }
       return;
     }
     case "group.created":
@@ -129,7 +133,9 @@ export function applyEvent(state: OrgState, event: ChangeEvent): void {
       state.groups.delete(event.groupId);
       state.userMembers.delete(event.groupId);
       state.groupMembers.delete(event.groupId);
-      for (const members of state.groupMembers.values()) members.delete(event.groupId);
+      for (const [g, members] of state.groupMembers) {
+        if (members.delete(event.groupId) && members.size === 0) state.groupMembers.delete(g);
+      }
       removeSubject(state, { kind: "group", id: event.groupId });
       return;
     }
@@ -139,8 +145,12 @@ export function applyEvent(state: OrgState, event: ChangeEvent): void {
       return;
     }
     case "members.removed": {
-      for (const u of event.userIds) state.userMembers.get(event.groupId)?.delete(u);
-      for (const g of event.groupIds) state.groupMembers.get(event.groupId)?.delete(g);
+      const users = state.userMembers.get(event.groupId);
+      for (const u of event.userIds) users?.delete(u);
+      if (users?.size === 0) state.userMembers.delete(event.groupId);
+      const groups = state.groupMembers.get(event.groupId);
+      for (const g of event.groupIds) groups?.delete(g);
+      if (groups?.size === 0) state.groupMembers.delete(event.groupId);
       return;
     }
     case "rule.set":

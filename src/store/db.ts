@@ -190,7 +190,7 @@ async function listenWithReconnect(
 export async function openStore(options: OpenOptions): Promise<Store> {
   if ("databaseUrl" in options) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
   if ("dataDir" in options) {
-    const lock = lockFolder(options.dataDir, options.purpose ?? `roster (pid ${process.pid})`);
+    const lock = lockFolder(options.dataDir, options.purpose ?? "another Roster process");
     let client: PGlite;
     try {
       client = await PGlite.create({ dataDir: join(options.dataDir, "pgdata") });

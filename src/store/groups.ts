@@ -1,5 +1,12 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Group, GroupId, OrgId, SystemGroupKey, UserId } from "../domain/index.ts";
+import {
+  type Group,
+  type GroupId,
+  type OrgId,
+  RosterError,
+  type SystemGroupKey,
+  type UserId,
+} from "../domain/index.ts";
 import { type Db, rows } from "./db.ts";
 import { fromGroup, toGroup } from "./rows.ts";
 import * as t from "./schema.ts";
@@ -30,7 +37,7 @@ export async function getSystemGroup(db: Db, orgId: OrgId, key: SystemGroupKey):
     .select()
     .from(t.groups)
     .where(and(eq(t.groups.orgId, orgId), eq(t.groups.system, key)));
-  if (!row) throw new Error(`organization ${orgId} has no ${key} group`);
+  if (!row) throw new RosterError("group.not_found", `The organization has no ${key} group.`);
   return toGroup(row);
 }
 

@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
+import type { Command } from "commander";
 import { AccessIndex } from "./access/index.ts";
+import { createDemoOrganization, runCli } from "./cli/index.ts";
 import { ActivityRecorder, createOrganization, createToken, SYSTEM_ACTOR } from "./commands/index.ts";
 import { Authenticator, buildApp } from "./http/index.ts";
+import { OutboxDelivery, resolveSmtp } from "./notify/index.ts";
 import { listAllOrganizations } from "./queries/index.ts";
 import { openStore, type Store } from "./store/index.ts";
 
@@ -19,7 +22,9 @@ export type ServeOptions = {
   readonly bootstrapToken?: string;
   readonly adminEmail?: string;
   readonly publicUrl?: string;
-  readonly logger?: boolean;
+  readonly logger?: boolean | { level: string };
+  /** Create the demo organization on first start. */
+  readonly demo?: boolean;
   /** Called with the first-run text instead of printing it (tests). */
   readonly print?: (text: string) => void;
 };
@@ -85,10 +90,13 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     : await openStore({ dataDir: options.dataDir, purpose: "roster serve" });
   const index = new AccessIndex(store);
   const activity = new ActivityRecorder(store);
+  const delivery = new OutboxDelivery(store, { smtpFor: resolveSmtp(store, process.env) });
   try {
     const url = options.publicUrl ?? `http://${options.host}:${options.port}`;
     const welcome = await firstRun(store, options, url);
+    if (welcome && options.demo) await createDemoOrganization(store, { slug: "demo" });
     await index.start();
+    delivery.start();
     const app = await buildApp(
       { store, index, activity, auth: new Authenticator(store, options.operatorToken) },
       { logger: options.logger ?? false, version },
@@ -103,6 +111,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         // Stop taking requests, let the ones in flight finish (their writes are committed or not), then stop.
         closing ??= (async () => {
           await app.close();
+          await delivery.stop();
           await index.stop();
           await activity.flush().catch(() => {});
           await store.close();
@@ -111,8 +120,58 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       },
     };
   } catch (e) {
+    await delivery.stop().catch(() => {});
     await index.stop().catch(() => {});
     await store.close();
     throw e;
   }
+}
+
+/** `roster serve`, added to the CLI here because only the composition root may wire the server. */
+function addServe(program: Command): void {
+  program
+    .command("serve")
+    .description("run the Roster server: the admin and check APIs, the docs, and (soon) the console")
+    .option("--port <port>", "port to listen on (env PORT)", process.env.PORT ?? "8080")
+    .option("--host <host>", "address to listen on (env HOST)", process.env.HOST ?? "127.0.0.1")
+    .option("--demo", "also create the demo organization on first start")
+    .addHelpText(
+      "after",
+      `
+Environment:
+  ROSTER_DATA_DIR         the embedded database's folder (default ./roster-data)
+  DATABASE_URL            use a PostgreSQL server instead (several servers may share it)
+  ROSTER_OPERATOR_TOKEN   enables the operator API (create and list organizations)
+  ROSTER_BOOTSTRAP_TOKEN  the first start's admin API token, instead of a random one
+  ROSTER_ADMIN_EMAIL      the first administrator's email (default admin@example.com)
+  ROSTER_SMTP_URL, ROSTER_SMTP_FROM   deliver notifications by SMTP (smtp://user:pass@host:587)
+
+The first start creates an organization (enterprise plan) and its first administrator, and
+prints the URLs and a one-time admin API token. SIGINT or SIGTERM stop it cleanly.`,
+    )
+    .action(async (opts: { port: string; host: string; demo?: boolean }) => {
+      const globals = program.opts<{ dataDir: string; databaseUrl?: string }>();
+      const server = await serve({
+        ...optionsFromEnv(process.env),
+        port: Number(opts.port),
+        host: opts.host,
+        dataDir: globals.dataDir,
+        ...(globals.databaseUrl && { databaseUrl: globals.databaseUrl }),
+        demo: opts.demo === true,
+        logger: { level: process.env.LOG_LEVEL ?? "warn" },
+      });
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.stderr.write("stopping: finishing requests in flight...\n");
+          void server.close().then(resolve);
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+    });
+}
+
+/** The `roster` command (bin/roster.js). */
+export function main(argv: string[]): Promise<void> {
+  return runCli(argv, addServe);
 }

@@ -1,0 +1,2 @@
+export { createDemoOrganization } from "./demo.ts";
+export { buildProgram, runCli } from "./main.ts";
