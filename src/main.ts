@@ -2,7 +2,13 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { AccessIndex } from "./access/index.ts";
 import { createDemoOrganization, runCli } from "./cli/index.ts";
-import { ActivityRecorder, createOrganization, createToken, SYSTEM_ACTOR } from "./commands/index.ts";
+import {
+  ActivityRecorder,
+  createOrganization,
+  createPasswordLink,
+  createToken,
+  SYSTEM_ACTOR,
+} from "./commands/index.ts";
 import { Authenticator, buildApp } from "./http/index.ts";
 import { OutboxDelivery, resolveSmtp } from "./notify/index.ts";
 import { listAllOrganizations } from "./queries/index.ts";
@@ -57,6 +63,19 @@ async function firstRun(store: Store, options: ServeOptions, url: string): Promi
     { name: "My organization", slug: "default", plan: "enterprise", admin: { email, firstName: "Admin" } },
     SYSTEM_ACTOR,
   );
+  const ctx = {
+    store,
+    orgId: created.value.organization.id,
+    actor: SYSTEM_ACTOR,
+    authority: { kind: "owner" },
+    requestId: "first-run",
+  } as const;
+  const link = await createPasswordLink(ctx, {
+    userId: created.value.admin.id,
+    purpose: "set_password",
+    baseUrl: url,
+    email: false,
+  });
   const token = await createToken(
     {
       store,
@@ -77,6 +96,7 @@ async function firstRun(store: Store, options: ServeOptions, url: string): Promi
     `  Organization:   ${created.value.organization.name} (enterprise)`,
     `  Administrator:  ${email}`,
     `  Console:        ${url}/`,
+    `  Set the administrator's password (one-time link, 7 days): ${link.value.url}`,
     `  API docs:       ${url}/api/docs`,
     `  Admin API token (shown once): ${token.value.token}`,
     `  Try: curl -H "Authorization: Bearer ${token.value.token}" ${url}/api/v1/organization`,
@@ -99,7 +119,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     delivery.start();
     const app = await buildApp(
       { store, index, activity, auth: new Authenticator(store, options.operatorToken) },
-      { logger: options.logger ?? false, version },
+      {
+        logger: options.logger ?? false,
+        version,
+        ...(options.publicUrl && { publicUrl: options.publicUrl }),
+      },
     );
     const address = await app.listen({ port: options.port, host: options.host });
     if (welcome) (options.print ?? ((t: string) => process.stdout.write(`${t}\n`)))(welcome);
@@ -160,6 +184,7 @@ prints the URLs and a one-time admin API token. SIGINT or SIGTERM stop it cleanl
         demo: opts.demo === true,
         logger: { level: process.env.LOG_LEVEL ?? "warn" },
       });
+      process.stderr.write(`roster listening on ${server.url} (${server.store.kind})\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.stderr.write("stopping: finishing requests in flight...\n");

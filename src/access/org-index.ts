@@ -1,7 +1,9 @@
 import {
+  type Administration,
   type Attributes,
   type ChangeEvent,
   type CompiledType,
+  type Contribution,
   combinePaths,
   compileType,
   DATASET_TYPE,
@@ -10,6 +12,7 @@ import {
   type DelegationId,
   type EffectiveFilter,
   EXPLAIN_LIMIT,
+  type Explanation,
   type Group,
   type GroupId,
   maskOf,
@@ -30,6 +33,7 @@ import {
   type User,
   type UserId,
 } from "../domain/index.ts";
+
 import { ListArena, PairArena } from "./arena.ts";
 
 /**
@@ -55,33 +59,6 @@ const F_RULES = 8;
 const EMPTY = new Int32Array(0);
 
 type RuleEntry = { rule: Rule; subject: number; resource: number; type: number };
-
-export type Contribution =
-  | {
-      readonly kind: "organization_role";
-      readonly role: "owner" | "admin";
-      readonly path: readonly GroupId[];
-    }
-  | {
-      readonly kind: "rule";
-      readonly rule: Rule;
-      readonly role: Role;
-      readonly mask: number;
-      readonly path: readonly GroupId[];
-    };
-
-export type Explanation = {
-  readonly mask: number;
-  readonly contributions: readonly Contribution[];
-  readonly truncated: boolean;
-};
-
-export type Administration = {
-  readonly role: OrgRole;
-  readonly manageUsers: boolean;
-  readonly manageGroups: boolean;
-  readonly delegations: readonly Delegation[];
-};
 
 function growU8(a: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayBuffer> {
   if (n <= a.length) return a;

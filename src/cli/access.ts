@@ -1,7 +1,8 @@
 import type { Command } from "commander";
-import { type Contribution, OrgIndex } from "../access/index.ts";
+import { OrgIndex } from "../access/index.ts";
 import {
   type CompiledType,
+  type Contribution,
   type EffectiveFilter,
   fail,
   formatPredicate,

@@ -133,7 +133,12 @@ async function execute<T>(
     },
   };
   const value = await body(work);
-  if (events.length === 0) return { revision, changed: false, value };
+  if (events.length === 0) {
+    // A change outside the access model (a password, a link) is still audited, at the current revision.
+    if (audits.length > 0)
+      await appendAudit(tx, org.id, revision, ctx.actor, ctx.requestId ?? null, at, audits);
+    return { revision, changed: false, value };
+  }
   const next = revision + 1;
   await setRevision(tx, org.id, next);
   await appendChanges(tx, org.id, next, events, at);

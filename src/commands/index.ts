@@ -1,4 +1,5 @@
 export type { Actor, Store } from "../store/index.ts";
+export * from "./accounts.ts";
 export * from "./context.ts";
 export * from "./create-group.ts";
 export * from "./create-organization.ts";

@@ -6,7 +6,7 @@ import {
   type RuleScope,
   type UserId,
 } from "../domain/index.ts";
-import { deleteDelegation, getDelegation, insertDelegation } from "../store/index.ts";
+import { deleteDelegation, getDelegation, getUser, insertDelegation } from "../store/index.ts";
 import { expandScope } from "./catalog.ts";
 import { type CommandContext, requireAdmin, runCommand } from "./context.ts";
 import { loadUser } from "./users.ts";
@@ -52,13 +52,14 @@ export async function removeDelegation(ctx: CommandContext, id: DelegationId) {
     requireAdmin(w);
     const delegation =
       (await getDelegation(w.tx, w.org.id, id)) ?? fail("delegation.not_found", `No delegation ${id}.`);
+    const delegate = await getUser(w.tx, w.org.id, delegation.userId);
     await deleteDelegation(w.tx, w.org.id, id);
     w.emit({ type: "delegation.removed", delegationId: id });
     w.audit({
       action: "delegation.remove",
       targetType: "delegation",
       targetId: id,
-      targetLabel: null,
+      targetLabel: delegate?.email ?? null,
       before: delegation,
       after: null,
     });

@@ -7,6 +7,7 @@ import {
   wouldCreateCycle,
 } from "../domain/index.ts";
 import {
+  administratorsTakeEveryone,
   removeGroupMembers as deleteGroupMembers,
   removeUserMembers as deleteUserMembers,
   explicitGroupMembers,
@@ -89,12 +90,6 @@ export async function addMembers(
           },
         );
       }
-      if (child.system === "everyone" && group.system === "administrators") {
-        fail(
-          "group.cycle",
-          "Everyone cannot be nested in Administrators: every user would become an administrator.",
-        );
-      }
       edges.set(group.id, [...(edges.get(group.id) ?? []), child.id]);
     }
   }
@@ -103,6 +98,7 @@ export async function addMembers(
   const groupIds = newGroups.map((g) => g.id);
   await insertUserMembers(w.tx, w.org.id, group.id, userIds, w.at);
   await insertGroupMembers(w.tx, w.org.id, group.id, groupIds, w.at);
+  if (groupIds.length > 0) await assertAdministratorsBounded(w);
   w.emit({ type: "members.added", groupId: group.id, userIds, groupIds });
   w.audit({
     action: "group.members.add",
@@ -163,6 +159,16 @@ export async function removeMembers(
   if (reached.size > 0)
     w.notify(reached, `You were removed from ${group.name}; you no longer get what it gives.`);
   return { userIds, groupIds };
+}
+
+/** Everyone, or an all-users group, inside Administrators would make every user (and every future one) an administrator. */
+export async function assertAdministratorsBounded(w: Work): Promise<void> {
+  if (await administratorsTakeEveryone(w.tx, w.org.id)) {
+    fail(
+      "group.all_users",
+      "This would put Everyone (or a group of all users) inside Administrators: every user would become an administrator.",
+    );
+  }
 }
 
 export async function loadGroup(w: Work, id: GroupId): Promise<Group> {

@@ -10,7 +10,7 @@ import { findGroupByName, updateGroup as writeGroup } from "../store/index.ts";
 import { type CommandContext, requireGroupManagement, runCommand, type Work } from "./context.ts";
 import { checkNotify } from "./create-group.ts";
 import { notifyGroupMembers, whatGroupGives } from "./describe.ts";
-import { loadGroup } from "./memberships.ts";
+import { assertAdministratorsBounded, loadGroup } from "./memberships.ts";
 import { guardAdministrators } from "./users.ts";
 
 export type UpdateGroupInput = {
@@ -53,6 +53,7 @@ export async function applyGroupUpdate(w: Work, id: GroupId, input: UpdateGroupI
   if (JSON.stringify(after) === JSON.stringify(before)) return before;
 
   await guardAdministrators(w, () => writeGroup(w.tx, w.org.id, after));
+  if (after.allUsers && !before.allUsers) await assertAdministratorsBounded(w);
   w.emit({ type: "group.updated", group: after });
   w.audit({
     action: "group.update",

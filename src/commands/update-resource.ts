@@ -38,7 +38,7 @@ export async function updateResource(
   });
 }
 
-/** Deletes a resource with its rules and filters; it leaves the delegations that named it. */
+/** Deletes a resource with its rules and filters; delegations that named it no longer do. */
 export async function deleteResource(ctx: CommandContext, id: ResourceId) {
   return runCommand(ctx, async (w) => {
     requireAdmin(w);

@@ -1,6 +1,12 @@
 import { type Attributes, fail, type User, type UserId, type UserStatus } from "../domain/index.ts";
 import { updateUser as writeUser } from "../store/index.ts";
-import { type CommandContext, requireUserManagement, runCommand, type Work } from "./context.ts";
+import {
+  type CommandContext,
+  requireOwner,
+  requireUserManagement,
+  runCommand,
+  type Work,
+} from "./context.ts";
 import {
   assertEmailFree,
   assertMayManageUser,
@@ -23,6 +29,7 @@ export type UpdateUserInput = {
 export async function updateUserIn(w: Work, id: UserId, input: UpdateUserInput) {
   requireUserManagement(w);
   const before = await loadUser(w, id);
+  if (before.owner) requireOwner(w);
   await assertMayManageUser(w, before);
   const fields = checkUserFields(input);
   if (fields.email !== undefined && fields.email.toLowerCase() !== before.email.toLowerCase()) {

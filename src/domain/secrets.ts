@@ -58,3 +58,15 @@ export function verifyPassword(password: string, stored: string): boolean {
   });
   return timingSafeEqual(actual, expected);
 }
+
+/** The stored form of a high-entropy one-time secret (a session id, a link token). */
+export function digest(secret: string): string {
+  return createHash("sha256").update(secret).digest("base64url");
+}
+
+/** Passwords: 10 to 200 characters; nothing else is imposed (NIST SP 800-63B). */
+export function passwordProblem(password: string): string | null {
+  if (typeof password !== "string" || password.length < 10) return "A password needs at least 10 characters.";
+  if (password.length > 200) return "A password has at most 200 characters.";
+  return null;
+}

@@ -1,11 +1,17 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from "fastify-type-provider-zod";
 import { $ZodType } from "zod/v4/core";
 import { RosterError } from "../domain/index.ts";
 import { errorHandler, problem } from "./errors.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
+import { authRoutes } from "./routes/auth.ts";
 import { checkRoutes } from "./routes/check.ts";
 import type { Services } from "./services.ts";
 
@@ -14,6 +20,8 @@ export type AppOptions = {
   /** Largest accepted request body, in bytes (default 1 MiB). */
   readonly bodyLimit?: number;
   readonly version?: string;
+  /** The URL people reach this server at, for links in emails. */
+  readonly publicUrl?: string;
 };
 
 const isZod = (v: unknown) => v instanceof $ZodType;
@@ -74,10 +82,24 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       security: [{ bearer: [] }],
     },
     transform,
+    // Schemas with an id (Problem) go to components.schemas, where the routes' $refs point.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs" });
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
+  // Until the console lands (web/), the root says where things are.
+  app.get("/", { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .type("text/html; charset=utf-8")
+      .send(
+        '<!doctype html><meta charset="utf-8"><title>Roster</title>' +
+          '<body style="font-family:system-ui;max-width:40rem;margin:4rem auto;line-height:1.5">' +
+          "<h1>Roster</h1><p>The server is running. The web console is not part of this version yet.</p>" +
+          '<ul><li><a href="/api/docs">API documentation</a></li><li><a href="/api/openapi.json">OpenAPI document</a></li>' +
+          '<li><a href="/healthz">Health</a></li></ul></body>',
+      ),
+  );
 
   // The check API: plain JSON Schema, Fastify's compiled validator and serializer.
   checkRoutes(app, services);
@@ -87,6 +109,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     admin.setValidatorCompiler(validatorCompiler);
     admin.setSerializerCompiler(serializerCompiler);
     adminRoutes(admin, services);
+    authRoutes(admin, services, { ...(options.publicUrl && { publicUrl: options.publicUrl }) });
   });
   return app;
 }

@@ -1,11 +1,26 @@
 import type { FastifyRequest } from "fastify";
 import type { Actor, Authority, Store } from "../commands/index.ts";
-import { hmac, type OrgId, parseToken, RosterError, sameHash, type TokenScope } from "../domain/index.ts";
-import { recordTokenUse, type TokenRecord, tokenKey, tokenRecord } from "../queries/index.ts";
+import {
+  digest,
+  hmac,
+  type OrgId,
+  parseToken,
+  RosterError,
+  sameHash,
+  type TokenScope,
+} from "../domain/index.ts";
+import { recordTokenUse, sessionRecord, type TokenRecord, tokenKey, tokenRecord } from "../queries/index.ts";
 
 /** Who is calling. Tokens name their organization; nothing crosses tenants but the operator. */
 export type Caller =
   | { readonly kind: "operator" }
+  | {
+      readonly kind: "session";
+      readonly orgId: OrgId;
+      readonly email: string;
+      readonly idHash: string;
+      readonly csrfToken: string;
+    }
   | {
       readonly kind: "token";
       readonly orgId: OrgId;
@@ -36,7 +51,12 @@ export class Authenticator {
   async caller(request: FastifyRequest): Promise<Caller> {
     const header = request.headers.authorization;
     if (!header?.startsWith("Bearer ")) {
-      throw new RosterError("auth.unauthenticated", "Send an API token: Authorization: Bearer <token>.");
+      const session = sessionCookie(request);
+      if (session) return this.session(request, session);
+      throw new RosterError(
+        "auth.unauthenticated",
+        "Sign in, or send an API token: Authorization: Bearer <token>.",
+      );
     }
     const token = header.slice(7).trim();
     if (
@@ -69,6 +89,20 @@ export class Authenticator {
     return caller;
   }
 
+  /** A console session: its cookie, and for writes the CSRF header that only our pages can read. */
+  private async session(request: FastifyRequest, id: string): Promise<Caller> {
+    const idHash = digest(id);
+    const row = await sessionRecord(this.store, idHash);
+    if (!row?.orgId) throw new RosterError("auth.unauthenticated", "Your session has ended: sign in again.");
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      const csrf = request.headers["x-csrf-token"];
+      if (typeof csrf !== "string" || !sameHash(csrf, row.csrfToken)) {
+        throw new RosterError("auth.csrf", "Missing or wrong X-CSRF-Token header.");
+      }
+    }
+    return { kind: "session", orgId: row.orgId as OrgId, email: row.email, idHash, csrfToken: row.csrfToken };
+  }
+
   private async record(id: string): Promise<TokenRecord | null> {
     const now = Date.now();
     const hit = this.cache.get(id);
@@ -93,7 +127,28 @@ export class Authenticator {
   }
 }
 
+export const SESSION_COOKIE = "roster_session";
+
+export function sessionCookie(request: FastifyRequest): string | null {
+  const cookie = request.headers.cookie;
+  if (!cookie) return null;
+  for (const part of cookie.split(";")) {
+    const [name, ...value] = part.trim().split("=");
+    if (name === SESSION_COOKIE) return decodeURIComponent(value.join("="));
+  }
+  return null;
+}
+
+/**
+ * The organization a caller acts in for a scope. Sessions act in their
+ * current organization (what they may do there is decided by the access
+ * index, in the route's context); tokens need the scope.
+ */
 export function requireScope(caller: Caller, scope: TokenScope): OrgId {
+  if (caller.kind === "session") {
+    if (scope === "scim") throw new RosterError("auth.forbidden", "SCIM needs a token with the scim scope.");
+    return caller.orgId;
+  }
   if (caller.kind !== "token") {
     throw new RosterError("auth.forbidden", "The operator token only creates and lists organizations.");
   }
@@ -105,9 +160,9 @@ export function requireScope(caller: Caller, scope: TokenScope): OrgId {
 }
 
 export function tokenActor(caller: Caller): Actor {
-  return caller.kind === "token"
-    ? { kind: "token", id: caller.tokenId, label: `token ${caller.name}` }
-    : { kind: "operator", id: null, label: "operator" };
+  if (caller.kind === "token") return { kind: "token", id: caller.tokenId, label: `token ${caller.name}` };
+  if (caller.kind === "session") return { kind: "user", id: null, label: caller.email };
+  return { kind: "operator", id: null, label: "operator" };
 }
 
 /** Admin tokens act as administrators of their organization. */

@@ -1,5 +1,13 @@
 import type { OrgId } from "../domain/index.ts";
-import { findToken, listTokens, type Store, serverKey, touchToken } from "../store/index.ts";
+import {
+  findSession,
+  findToken,
+  listTokens,
+  organizationsOfEmail,
+  type Store,
+  serverKey,
+  touchToken,
+} from "../store/index.ts";
 
 /** What authentication needs to know of a token. */
 export type TokenRecord = {
@@ -42,5 +50,20 @@ export async function listOrganizationTokens(store: Store, orgId: OrgId) {
     createdAt: t.createdAt.toISOString(),
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
     revokedAt: t.revokedAt?.toISOString() ?? null,
+  }));
+}
+
+/** A live console session by the hash of its id. */
+export async function sessionRecord(store: Store, idHash: string) {
+  return findSession(store.db, idHash, new Date());
+}
+
+/** The organizations where this email is an active user. */
+export async function organizationsOf(store: Store, email: string) {
+  return (await organizationsOfEmail(store.db, email)).map((o) => ({
+    id: o.org_id,
+    name: o.name,
+    slug: o.slug,
+    userId: o.user_id,
   }));
 }

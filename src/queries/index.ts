@@ -1,6 +1,11 @@
 export * from "./audit.ts";
 export * from "./auth.ts";
+export { findResource, listResources, listResourceTypes, previewRole } from "./catalog.ts";
 export * from "./csv.ts";
 export * from "./exports.ts";
+export { getGroupDetail, listGroups } from "./groups.ts";
+export { listNotifications, searchAudit } from "./notifications.ts";
 export * from "./organizations.ts";
+export { listDelegations, listFilters, listRules, resourcePermissions, subjectRules } from "./rules.ts";
 export * from "./tenants.ts";
+export { getUserDetail, listUsers } from "./users.ts";

@@ -102,6 +102,8 @@ export const users = pgTable(
       .on(t.orgId, t.externalId)
       .where(sql`${t.externalId} is not null`),
     index("users_org_name_idx").on(t.orgId, t.lastName, t.firstName),
+    // "Recent activity" sorting and paging of the users table.
+    index("users_org_active_idx").on(t.orgId, t.lastActiveAt.desc().nullsLast(), t.id.desc()),
   ],
 );
 

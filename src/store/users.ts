@@ -76,3 +76,18 @@ export async function activeAdministrators(db: Db, orgId: OrgId): Promise<UserId
   );
   return list.map((r) => r.id as UserId);
 }
+
+/** Whether Everyone or an all-users group sits inside Administrators: every user would be an administrator. */
+export async function administratorsTakeEveryone(db: Db, orgId: OrgId): Promise<boolean> {
+  const [row] = await rows<{ yes: boolean }>(
+    db,
+    sql`
+    with recursive sub(id) as (
+      select id from groups where org_id = ${orgId} and system = 'administrators'
+      union
+      select m.child_id from group_group_members m join sub on m.parent_id = sub.id
+    )
+    select exists (select 1 from groups g join sub on g.id = sub.id where g.system = 'everyone' or g.all_users) as yes`,
+  );
+  return row?.yes === true;
+}

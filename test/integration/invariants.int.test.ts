@@ -251,11 +251,32 @@ describeBackends("invariants", (store) => {
     assert.equal((await state(org)).groupMembers.get(other.id)?.has(a.id), true);
   });
 
-  test("Everyone cannot be nested in Administrators: every user would become an administrator", async () => {
+  test("only an owner may change an owner: an administrator cannot re-address or deactivate one", async () => {
     const org = await newOrg(store());
-    await assertRefused(org, "group.cycle", () =>
-      addGroupMembers(org.ctx(), administrators(org).id, { groupIds: [org.groups.everyone!.id] }),
+    const admin = { kind: "admin" } as const;
+    await assertRefused(org, "admin.owner_required", () =>
+      updateUser(org.ctx(admin), org.admin.id, { email: "taken-over@example.com" }),
     );
+    await assertRefused(org, "admin.owner_required", () =>
+      updateUser(org.ctx(admin), org.admin.id, { status: "deactivated" }),
+    );
+  });
+
+  test("Everyone or an all-users group cannot end up inside Administrators, directly or through another group", async () => {
+    const org = await newOrg(store());
+    const ctx = org.ctx();
+    const admins = administrators(org).id;
+    await assertRefused(org, "group.all_users", () =>
+      addGroupMembers(ctx, admins, { groupIds: [org.groups.everyone!.id] }),
+    );
+    const wrapper = await group(org, "Wrapper");
+    await addGroupMembers(ctx, wrapper.id, { groupIds: [org.groups.everyone!.id] });
+    await assertRefused(org, "group.all_users", () =>
+      addGroupMembers(ctx, admins, { groupIds: [wrapper.id] }),
+    );
+    const staff = await group(org, "Staff");
+    await addGroupMembers(ctx, admins, { groupIds: [staff.id] });
+    await assertRefused(org, "group.all_users", () => updateGroup(ctx, staff.id, { allUsers: true }));
   });
 
   test("Everyone's members cannot be added or removed (group.everyone_members)", async () => {

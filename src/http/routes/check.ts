@@ -18,6 +18,7 @@ import {
 import { type OrgId, RosterError, summarize, toSql, type UserId } from "../../domain/index.ts";
 import { requireScope } from "../auth.ts";
 import type { Services } from "../services.ts";
+import { sessionAuthority } from "./admin/context.ts";
 
 type CheckItem = { user: string; resource: string; type?: string; capability: string };
 
@@ -27,7 +28,9 @@ async function indexFor(
   request: FastifyRequest,
   atLeast?: number,
 ): Promise<{ orgId: OrgId; index: OrgIndex }> {
-  const orgId = requireScope(await s.auth.caller(request), "check");
+  const caller = await s.auth.caller(request);
+  const orgId = requireScope(caller, "check");
+  if (caller.kind === "session") await sessionAuthority(s, caller);
   const index = s.index.get(orgId);
   if (index && (atLeast === undefined || index.revision >= atLeast)) return { orgId, index };
   return { orgId, index: await s.index.atLeast(orgId, atLeast ?? 0) };

@@ -1,10 +1,24 @@
 import type { FastifyInstance } from "fastify";
 import type { Services } from "../../services.ts";
+import { auditRoutes } from "./audit.ts";
+import { catalogRoutes } from "./catalog.ts";
+import { delegationRoutes } from "./delegations.ts";
+import { filterRoutes } from "./filters.ts";
+import { groupRoutes } from "./groups.ts";
 import { organizationRoutes } from "./organizations.ts";
+import { ruleRoutes } from "./rules.ts";
 import { tokenRoutes } from "./tokens.ts";
+import { userRoutes } from "./users.ts";
 
 /** Every admin route, registered in a context whose validator and serializer are zod's. */
 export function adminRoutes(app: FastifyInstance, s: Services): void {
   organizationRoutes(app, s);
   tokenRoutes(app, s);
+  catalogRoutes(app, s);
+  ruleRoutes(app, s);
+  filterRoutes(app, s);
+  delegationRoutes(app, s);
+  auditRoutes(app, s);
+  userRoutes(app, s);
+  groupRoutes(app, s);
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "users_org_active_idx" ON "users" USING btree ("org_id","last_active_at" DESC NULLS LAST,"id" DESC NULLS LAST);
