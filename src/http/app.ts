@@ -8,7 +8,6 @@ import {
   validatorCompiler,
 } from "fastify-type-provider-zod";
 import { $ZodType } from "zod/v4/core";
-import { RosterError } from "../domain/index.ts";
 import { errorHandler, problem } from "./errors.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -113,5 +112,3 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
   return app;
 }
-
-export { RosterError };

@@ -15,7 +15,7 @@ import {
   UsersQuery,
   UsersResponse,
 } from "../../contracts/index.ts";
-import { type OrgId, RosterError, summarize, toSql, type UserId } from "../../domain/index.ts";
+import { type OrgId, RosterError, summarize, toSql } from "../../domain/index.ts";
 import { requireScope } from "../auth.ts";
 import type { Services } from "../services.ts";
 import { sessionAuthority } from "./admin/context.ts";
@@ -280,5 +280,3 @@ export function checkRoutes(app: FastifyInstance, s: Services): void {
     },
   );
 }
-
-export type { UserId };
