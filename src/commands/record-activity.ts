@@ -7,7 +7,8 @@ import { type Store, touchLastActive } from "../store/index.ts";
  * per user, so it never slows a check.
  */
 export class ActivityRecorder {
-  private readonly seen = new Map<string, number>();
+  /** Per organization: user -> when we last recorded them (no string building on the hot path). */
+  private readonly seen = new Map<OrgId, Map<UserId, number>>();
   private readonly pending = new Map<OrgId, Set<UserId>>();
   private timer: NodeJS.Timeout | null = null;
 
@@ -18,10 +19,14 @@ export class ActivityRecorder {
 
   /** Called on the hot path: a map look-up, nothing else. */
   record(orgId: OrgId, userId: UserId, now = Date.now()): void {
-    const key = `${orgId}:${userId}`;
-    const last = this.seen.get(key);
+    let seen = this.seen.get(orgId);
+    if (!seen) {
+      seen = new Map();
+      this.seen.set(orgId, seen);
+    }
+    const last = seen.get(userId);
     if (last !== undefined && now - last < 60_000) return;
-    this.seen.set(key, now);
+    seen.set(userId, now);
     let set = this.pending.get(orgId);
     if (!set) {
       set = new Set();
