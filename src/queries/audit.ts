@@ -55,12 +55,8 @@ function contains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The audit log of an organization, oldest first, filtered. */
-export async function exportAudit(
-  store: Store,
-  orgId: OrgId,
-  filter: AuditFilter = {},
-): Promise<AuditExportRow[]> {
+/** The conditions of an audit filter (shared by the export and the paged search). */
+export function auditConditions(orgId: OrgId, filter: AuditFilter): SQL[] {
   const a = tables.audit;
   const where: SQL[] = [eq(a.orgId, orgId)];
   if (filter.actor?.trim()) {
@@ -82,6 +78,17 @@ export async function exportAudit(
       DATE_ONLY.test(filter.to.trim()) ? lt(a.at, new Date(to.getTime() + 86_400_000)) : lte(a.at, to),
     );
   }
+  return where;
+}
+
+/** The audit log of an organization, oldest first, filtered. */
+export async function exportAudit(
+  store: Store,
+  orgId: OrgId,
+  filter: AuditFilter = {},
+): Promise<AuditExportRow[]> {
+  const a = tables.audit;
+  const where = auditConditions(orgId, filter);
   const list = await store.db
     .select()
     .from(a)

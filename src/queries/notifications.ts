@@ -1,8 +1,8 @@
-import { and, desc, eq, gte, like, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { fail, type OrgId } from "../domain/index.ts";
 import { type Store, tables } from "../store/index.ts";
-import type { AuditFilter } from "./audit.ts";
-import { containing, decodeCursor, iso, page, timeOf } from "./catalog.ts";
+import { type AuditFilter, auditConditions } from "./audit.ts";
+import { decodeCursor, iso, page, timeOf } from "./catalog.ts";
 
 /**
  * The organization's own logs, newest first and a page at a time: the
@@ -65,20 +65,7 @@ export async function listNotifications(
 }
 
 // ---- the audit log, searched ----------------------------------------------------------
-// The filter means what exportAudit's (src/queries/audit.ts) means; its helpers are private there.
-
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-function parseTime(value: string, field: "from" | "to"): Date {
-  const trimmed = value.trim();
-  const d = new Date(DATE_ONLY.test(trimmed) ? `${trimmed}T00:00:00.000Z` : trimmed);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed) || Number.isNaN(d.getTime())) {
-    fail("request.invalid", `${field}: "${value}" is not a date; use 2024-05-31 or 2024-05-31T12:00:00Z.`, {
-      field,
-    });
-  }
-  return d;
-}
+// The filter is exportAudit's (auditConditions in audit.ts); this pages it, newest first.
 
 export type AuditEntryView = {
   id: string;
@@ -99,26 +86,7 @@ export async function searchAudit(
   filter: AuditFilter & { limit: number; cursor?: string | undefined },
 ): Promise<{ entries: AuditEntryView[]; nextCursor: string | null }> {
   const a = tables.audit;
-  const where: SQL[] = [eq(a.orgId, orgId)];
-  if (filter.actor?.trim()) {
-    const x = filter.actor.trim();
-    where.push(or(eq(a.actorId, x), sql`${a.actorLabel} ilike ${containing(x)}`)!);
-  }
-  if (filter.target?.trim()) {
-    const x = filter.target.trim();
-    where.push(or(eq(a.targetId, x), sql`${a.targetLabel} ilike ${containing(x)}`)!);
-  }
-  if (filter.action?.trim()) {
-    const x = filter.action.trim().replace(/\.$/, "");
-    where.push(or(eq(a.action, x), like(a.action, `${x.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`))!);
-  }
-  if (filter.from) where.push(gte(a.at, parseTime(filter.from, "from")));
-  if (filter.to) {
-    const to = parseTime(filter.to, "to");
-    where.push(
-      DATE_ONLY.test(filter.to.trim()) ? lt(a.at, new Date(to.getTime() + 86_400_000)) : lte(a.at, to),
-    );
-  }
+  const where = auditConditions(orgId, filter);
   const after = decodeCursor(filter.cursor, 2);
   if (after) {
     const id = Number(after[1]);
