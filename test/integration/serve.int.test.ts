@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+
+/** `roster serve` as a person runs it: first start, a write, SIGTERM, and a restart that finds the write. */
+const TOKEN = "bootstrap-token-for-the-serve-test";
+
+function start(dataDir: string): Promise<{ child: ChildProcess; url: string; out: () => string }> {
+  const child = spawn(process.execPath, ["bin/roster.js", "serve", "--port", "0"], {
+    env: { ...process.env, DATABASE_URL: "", ROSTER_DATA_DIR: dataDir, ROSTER_BOOTSTRAP_TOKEN: TOKEN },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  child.stdout!.on("data", (d) => {
+    stdout += d;
+  });
+  return new Promise((resolve, reject) => {
+    let err = "";
+    child.stderr!.on("data", (d) => {
+      err += d;
+      const m = /roster listening on (\S+)/.exec(err);
+      if (m) resolve({ child, url: m[1]!, out: () => stdout });
+    });
+    child.on("exit", (code) => reject(new Error(`serve exited (${code}): ${err}`)));
+  });
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    child.on("exit", (code) => resolve(code));
+    child.kill("SIGTERM");
+  });
+
+describe("roster serve", () => {
+  const dir = mkdtempSync(join(tmpdir(), "roster-serve-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("the first start prints the links and token; a committed write survives SIGTERM and a restart", async () => {
+    const first = await start(dir);
+    const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+    const created = await fetch(`${first.url}/api/v1/resources`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ type: "app", key: "kept", name: "Kept" }),
+    });
+    assert.equal(created.status, 201);
+    assert.match(first.out(), /Admin API token \(shown once\): bootstrap-token-for-the-serve-test/);
+    assert.match(first.out(), /set-password#token=/);
+    assert.equal(await stop(first.child), 0, "a clean exit");
+
+    const second = await start(dir);
+    try {
+      assert.doesNotMatch(second.out(), /running for the first time/);
+      const check = await fetch(`${second.url}/api/v1/access/check`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({
+          user: "admin@example.com",
+          resource: "kept",
+          type: "app",
+          capability: "manage",
+        }),
+      });
+      assert.equal(((await check.json()) as { allowed: boolean }).allowed, true);
+    } finally {
+      assert.equal(await stop(second.child), 0);
+    }
+  });
+});
