@@ -49,6 +49,17 @@ export const UserListQuery = z.object({
   role: OrgRole.optional().describe("The organization role, given by Administrators directly or by nesting"),
   group: Id.optional().describe("Members of this group, directly or through nested groups"),
   status: UserStatus.optional(),
+  resource: z
+    .string()
+    .max(200)
+    .optional()
+    .describe("Users with access to this resource (an id, or a key with `resourceType`)"),
+  resourceType: z.string().max(40).optional(),
+  resourceRole: z
+    .string()
+    .max(80)
+    .optional()
+    .describe("With `resource`: only users whose highest named role on it is this one (e.g. Writer)"),
   sort: z
     .enum(["name", "recent"])
     .default("name")

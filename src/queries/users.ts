@@ -34,6 +34,8 @@ export type UserListInput = {
   /** A group's id: its members, directly or through nested groups. */
   readonly group?: string | undefined;
   readonly status?: UserStatus | undefined;
+  /** Only these users (e.g. those the access index says can use a resource). */
+  readonly ids?: readonly string[] | undefined;
   /** name: last name, first name, id; recent: last activity, newest first, never-active last. */
   readonly sort: "name" | "recent";
   readonly limit: number;
@@ -166,6 +168,9 @@ export async function listUsers(store: Store, orgId: OrgId, input: UserListInput
     );
   }
   if (input.status) filters.push(sql`u.status = ${input.status}`);
+  if (input.ids !== undefined) {
+    filters.push(input.ids.length === 0 ? sql`false` : sql`u.id = any(${sql.param([...input.ids])}::text[])`);
+  }
   if (input.group !== undefined) {
     const reach = await reachDown(store, orgId, sql`id = ${input.group}`);
     if (reach.ids.length === 0)

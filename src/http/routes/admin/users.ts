@@ -22,7 +22,7 @@ import {
   UserRoleWritten,
   UserWritten,
 } from "../../../contracts/index.ts";
-import type { GroupId, UserId } from "../../../domain/index.ts";
+import { type GroupId, type OrgId, RosterError, summarize, type UserId } from "../../../domain/index.ts";
 import { getUserDetail, listUsers } from "../../../queries/index.ts";
 import type { Services } from "../../services.ts";
 import { adminContext, adminOrg, written } from "./context.ts";
@@ -31,6 +31,24 @@ const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Pr
 const tags = ["users"];
 
 /** The users of the organization (the console's users table and user page). */
+/** Who can use a resource, and with which highest named role: the access index answers, not SQL. */
+async function usersWithAccess(
+  s: Services,
+  orgId: OrgId,
+  q: { resource?: string | undefined; resourceType?: string | undefined; resourceRole?: string | undefined },
+): Promise<string[]> {
+  const index = await s.index.atLeast(orgId, 0);
+  const r = index.resourceIndex(q.resource!, q.resourceType);
+  if (r === undefined)
+    throw new RosterError("resource.not_found", `No resource ${q.resource} in this organization.`);
+  const type = index.typeOf(r)!;
+  const role = q.resourceRole?.trim().toLowerCase();
+  return index
+    .usersOf(r)
+    .filter((u) => !role || summarize(type, index.mask(u, r)).role?.toLowerCase() === role)
+    .map((u) => index.userId(u));
+}
+
 export function userRoutes(root: FastifyInstance, s: Services): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
 
@@ -66,7 +84,12 @@ export function userRoutes(root: FastifyInstance, s: Services): void {
         response: { 200: UserList, ...errors },
       },
     },
-    async (request) => listUsers(s.store, await adminOrg(s, request), request.query),
+    async (request) => {
+      const orgId = await adminOrg(s, request);
+      const ids =
+        request.query.resource === undefined ? undefined : await usersWithAccess(s, orgId, request.query);
+      return listUsers(s.store, orgId, { ...request.query, ids });
+    },
   );
 
   app.get(
