@@ -43,7 +43,8 @@ const size =
         rules: users / 5,
       };
 log(`loading the workload (${size.users} users) into ${backend}...`);
-const workload = generateWorkload(size);
+const prefix = `b${randomUUID().slice(0, 6)}_`;
+const workload = generateWorkload(size, 42, prefix);
 const state = foldLog(workload.events);
 const slug = `bench-${randomUUID().slice(0, 8)}`;
 state.organization = { ...state.organization, id: `org_${randomUUID().replaceAll("-", "")}` as OrgId, slug };
@@ -127,7 +128,17 @@ try {
   log(`mixed: checks with writes at ${writeRate}/s...`);
   const writer = spawn(
     process.execPath,
-    ["--import", "tsx", "bench/write-load.ts", url, token, group, String(writeRate), String(duration)],
+    [
+      "--import",
+      "tsx",
+      "bench/write-load.ts",
+      url,
+      token,
+      group,
+      String(writeRate),
+      String(duration),
+      prefix,
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   const writerOut: Promise<string> = new Promise((resolve) => {

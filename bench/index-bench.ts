@@ -128,7 +128,7 @@ for (let i = 0; i < 50; i++) {
 let big: GroupId = workload.groupIds[0]!;
 let bigMembers = 0;
 for (const g of workload.groupIds.slice(0, 2000)) {
-  if (privilegesOff(Number(g.slice(4)))) continue;
+  if (privilegesOff(Number(g.slice("grp_".length)))) continue;
   const n = transitiveMembers(workload, g);
   const better = bigMembers < 10_000 ? n > bigMembers : n >= 10_000 && n < bigMembers;
   if (better) {

@@ -71,7 +71,8 @@ const REGIONS = ["EMEA", "APAC", "AMER"];
 /** One group in fifty has its privileges off. */
 export const privilegesOff = (g: number) => g % 50 === 7;
 
-export function generateWorkload(size: WorkloadSize = FULL, seed = 42): Workload {
+/** `prefix` makes every id unique to one load (ids are global keys in the database). */
+export function generateWorkload(size: WorkloadSize = FULL, seed = 42, prefix = ""): Workload {
   const rnd = prng(seed);
   const int = (n: number) => Math.floor(rnd() * n);
   const now = "2025-01-01T00:00:00.000Z";
@@ -86,7 +87,7 @@ export function generateWorkload(size: WorkloadSize = FULL, seed = 42): Workload
     events.push({ type: "resource_type.created", resourceType: def });
     for (const r of def.roles) {
       const role: Role = {
-        id: `rol_${def.key}_${r.name}` as RoleId,
+        id: `rol_${prefix}${def.key}_${r.name}` as RoleId,
         type: def.key,
         name: r.name,
         capabilities: r.capabilities,
@@ -102,7 +103,7 @@ export function generateWorkload(size: WorkloadSize = FULL, seed = 42): Workload
   events.push({
     type: "resource.created",
     resource: {
-      id: "res_org" as ResourceId,
+      id: `res_${prefix}org` as ResourceId,
       type: ORGANIZATION_TYPE,
       key: "bench",
       name: "Bench",
@@ -117,7 +118,7 @@ export function generateWorkload(size: WorkloadSize = FULL, seed = 42): Workload
     roleId: RoleId,
     locked = false,
   ): Rule => ({
-    id: `rul_${++ruleN}` as RuleId,
+    id: `rul_${prefix}${++ruleN}` as RuleId,
     subject,
     type,
     resourceId,
@@ -129,7 +130,7 @@ export function generateWorkload(size: WorkloadSize = FULL, seed = 42): Workload
   const system = new Map<string, GroupId>();
   for (const def of SYSTEM_GROUPS) {
     const group: Group = {
-      id: `grp_${def.key}` as GroupId,
+      id: `grp_${prefix}${def.key}` as GroupId,
       name: def.name,
       description: def.description,
       system: def.key,
@@ -158,7 +159,7 @@ export function generateWorkload(size: WorkloadSize = FULL, seed = 42): Workload
   const appIds: ResourceId[] = [];
   for (let i = 0; i < size.apps; i++) {
     const resource: Resource = {
-      id: `res_app_${i}` as ResourceId,
+      id: `res_${prefix}app_${i}` as ResourceId,
       type: "app",
       key: `app-${i}`,
       name: `App ${i}`,
@@ -171,7 +172,7 @@ export function generateWorkload(size: WorkloadSize = FULL, seed = 42): Workload
   const userIds: UserId[] = [];
   for (let i = 0; i < size.users; i++) {
     const user: User = {
-      id: `usr_${i}` as UserId,
+      id: `usr_${prefix}${i}` as UserId,
       email: `user${i}@bench.test`,
       firstName: `First${i}`,
       lastName: `Last${i}`,
@@ -198,7 +199,7 @@ export function generateWorkload(size: WorkloadSize = FULL, seed = 42): Workload
     const level: GroupId[] = [];
     for (let j = 0; j < count; j++, g++) {
       const group: Group = {
-        id: `grp_${g}` as GroupId,
+        id: `grp_${prefix}${g}` as GroupId,
         name: `Group ${g}`,
         description: "",
         system: null,

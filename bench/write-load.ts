@@ -4,7 +4,7 @@
  * almost no writes go out. Adds then removes members of one group, at a fixed
  * rate, and prints {sent, failed, p99ms} as JSON when done.
  */
-const [url, token, group, rateArg, secondsArg] = process.argv.slice(2);
+const [url, token, group, rateArg, secondsArg, prefix = ""] = process.argv.slice(2);
 const rate = Number(rateArg);
 const seconds = Number(secondsArg);
 const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
@@ -20,7 +20,7 @@ while (Date.now() < end) {
   const p = fetch(`${url}/api/v1/groups/${group}/members${i % 2 === 0 ? "" : "/remove"}`, {
     method: "POST",
     headers,
-    body: JSON.stringify({ userIds: [`usr_${Math.floor(i / 2) % 1000}`] }),
+    body: JSON.stringify({ userIds: [`usr_${prefix}${Math.floor(i / 2) % 1000}`] }),
   })
     .then(async (res) => {
       await res.arrayBuffer();

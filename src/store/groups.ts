@@ -7,9 +7,10 @@ import {
   type SystemGroupKey,
   type UserId,
 } from "../domain/index.ts";
-import { type Db, rows } from "./db.ts";
+import type { Db } from "./db.ts";
 import { fromGroup, toGroup } from "./rows.ts";
 import * as t from "./schema.ts";
+import { usersInGroups } from "./users.ts";
 
 export async function getGroups(db: Db, orgId: OrgId, ids: readonly GroupId[]): Promise<Group[]> {
   if (ids.length === 0) return [];
@@ -145,24 +146,7 @@ export async function nestingEdges(db: Db, orgId: OrgId): Promise<Map<GroupId, G
 
 /** Every user in the groups, directly or through nesting (all users when Everyone or an all-users group is inside). */
 export async function transitiveUsers(db: Db, orgId: OrgId, groupIds: readonly GroupId[]): Promise<UserId[]> {
-  if (groupIds.length === 0) return [];
-  const list = await rows<{ id: string }>(
-    db,
-    sql`
-    with recursive sub(id) as (
-      select id from groups where org_id = ${orgId} and id in ${groupIds}
-      union
-      select m.child_id from group_group_members m join sub on m.parent_id = sub.id
-    ),
-    everyone as (
-      select exists (select 1 from groups g join sub on g.id = sub.id where g.system = 'everyone' or g.all_users) as yes
-    )
-    select u.id from users u
-    where u.org_id = ${orgId}
-      and ((select yes from everyone)
-           or exists (select 1 from group_user_members m join sub on m.group_id = sub.id where m.user_id = u.id))`,
-  );
-  return list.map((r) => r.id as UserId);
+  return usersInGroups(db, orgId, groupIds, false);
 }
 
 /** The groups a user is an explicit member of. */

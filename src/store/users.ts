@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { OrgId, User, UserId } from "../domain/index.ts";
+import type { GroupId, OrgId, User, UserId } from "../domain/index.ts";
 import { type Db, rows } from "./db.ts";
 import { fromUser, toUser } from "./rows.ts";
 import * as t from "./schema.ts";
@@ -57,22 +57,49 @@ export async function touchLastActive(db: Db, orgId: OrgId, ids: readonly UserId
 
 /** Active users who are administrators: members of Administrators, directly or through nested groups. */
 export async function activeAdministrators(db: Db, orgId: OrgId): Promise<UserId[]> {
-  const list = await rows<{ id: string }>(
+  const [admins] = await rows<{ id: string }>(
+    db,
+    sql`select id from groups where org_id = ${orgId} and system = 'administrators'`,
+  );
+  if (!admins) return [];
+  return usersInGroups(db, orgId, [admins.id as GroupId], true);
+}
+
+/**
+ * Users in the groups, directly or through nesting. Walks the (small) group
+ * tree first, then reads members through the membership index: never a scan
+ * of every user, unless Everyone or an all-users group is inside.
+ */
+export async function usersInGroups(
+  db: Db,
+  orgId: OrgId,
+  groupIds: readonly GroupId[],
+  activeOnly: boolean,
+): Promise<UserId[]> {
+  if (groupIds.length === 0) return [];
+  const sub = await rows<{ id: string; universal: boolean }>(
     db,
     sql`
     with recursive sub(id) as (
-      select id from groups where org_id = ${orgId} and system = 'administrators'
+      select id from groups where org_id = ${orgId} and id in ${groupIds}
       union
       select m.child_id from group_group_members m join sub on m.parent_id = sub.id
-    ),
-    everyone as (
-      select exists (select 1 from groups g join sub on g.id = sub.id where g.system = 'everyone' or g.all_users) as yes
     )
-    select u.id from users u
-    where u.org_id = ${orgId} and u.status = 'active'
-      and ((select yes from everyone)
-           or exists (select 1 from group_user_members m join sub on m.group_id = sub.id where m.user_id = u.id))
-    order by u.id`,
+    select g.id, (g.system = 'everyone' or g.all_users) as universal from groups g join sub on g.id = sub.id`,
+  );
+  const status = activeOnly ? sql`and u.status = 'active'` : sql``;
+  if (sub.some((g) => g.universal)) {
+    const all = await rows<{ id: string }>(
+      db,
+      sql`select u.id from users u where u.org_id = ${orgId} ${status} order by u.id`,
+    );
+    return all.map((r) => r.id as UserId);
+  }
+  const ids = sub.map((g) => g.id);
+  const list = await rows<{ id: string }>(
+    db,
+    sql`select distinct m.user_id as id from group_user_members m join users u on u.id = m.user_id
+        where m.group_id in ${ids} ${status} order by 1`,
   );
   return list.map((r) => r.id as UserId);
 }
