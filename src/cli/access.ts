@@ -6,6 +6,7 @@ import {
   type EffectiveFilter,
   fail,
   formatPredicate,
+  formatResolvedPredicate,
   type GroupId,
   groupsOfUser,
   type OrgState,
@@ -17,7 +18,6 @@ import {
   type User,
 } from "../domain/index.ts";
 import { loadSnapshot } from "../store/index.ts";
-import { formatResolved } from "./format.ts";
 import { type GlobalOptions, globalsOf, withOrg } from "./open.ts";
 
 /**
@@ -127,14 +127,20 @@ function roleText(type: CompiledType, mask: number): { role: string | null; cust
 function filterJson(f: EffectiveFilter) {
   if (f.access !== "filtered") return { access: f.access };
   const { sql, params } = toSql(f.predicate);
-  return { access: f.access, predicate: f.predicate, text: formatResolved(f.predicate), sql, params };
+  return {
+    access: f.access,
+    predicate: f.predicate,
+    text: formatResolvedPredicate(f.predicate),
+    sql,
+    params,
+  };
 }
 
 function filterLines(f: EffectiveFilter): string[] {
   if (f.access === "none") return ["data filter:   no access to the rows"];
   if (f.access === "unfiltered") return ["data filter:   none (every row)"];
   const { sql, params } = toSql(f.predicate);
-  const text = formatResolved(f.predicate);
+  const text = formatResolvedPredicate(f.predicate);
   return [
     `data filter:   ${text}${f.predicate.op === "false" ? " (no row: a user attribute the filter needs is missing)" : ""}`,
     `SQL:           ${sql}${params.length > 0 ? `   -- params: ${JSON.stringify(params)}` : ""}`,

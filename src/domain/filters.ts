@@ -303,8 +303,19 @@ export function formatPredicate(p: Predicate): string {
   return formatNode(parsePredicate(p), null);
 }
 
-function formatNode(p: Predicate, parent: "and" | "or" | null): string {
+/**
+ * A resolved predicate (the user's attributes substituted; `true` and `false`
+ * can appear) in the same text syntax, e.g. for an effective data filter.
+ */
+export function formatResolvedPredicate(p: ResolvedPredicate): string {
+  return formatNode(p, null);
+}
+
+function formatNode(p: Predicate | ResolvedPredicate, parent: "and" | "or" | null): string {
   switch (p.op) {
+    case "true":
+    case "false":
+      return p.op;
     case "eq":
     case "ne":
       return `${p.column} ${p.op === "eq" ? "=" : "!="} ${formatValue(p.value)}`;
@@ -313,8 +324,9 @@ function formatNode(p: Predicate, parent: "and" | "or" | null): string {
       return `${p.column} ${p.op === "in" ? "in" : "not in"} (${p.values.map(formatValue).join(", ")})`;
     case "and":
     case "or": {
-      if (p.args.length === 1) return formatNode(p.args[0]!, parent);
-      const text = p.args.map((a) => formatNode(a, p.op)).join(` ${p.op} `);
+      const args: readonly (Predicate | ResolvedPredicate)[] = p.args;
+      if (args.length === 1) return formatNode(args[0]!, parent);
+      const text = args.map((a) => formatNode(a, p.op)).join(` ${p.op} `);
       // `and` binds tighter, so only an `and` directly under an `or` may go bare.
       return parent === null || (parent === "or" && p.op === "and") ? text : `(${text})`;
     }

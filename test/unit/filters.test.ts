@@ -5,6 +5,7 @@ import {
   attributesOf,
   combinePaths,
   formatPredicate,
+  formatResolvedPredicate,
   type Predicate,
   parseFilterExpression,
   parsePredicate,
@@ -224,6 +225,33 @@ describe("formatPredicate", () => {
 
   test("refuses what the text syntax could not read back", () => {
     assertInvalid(() => formatPredicate({ op: "eq", column: "a b", value: 1 }), /column/);
+  });
+});
+
+describe("formatResolvedPredicate", () => {
+  test("writes a user's resolved filter, true and false included, with the same precedence rules", () => {
+    const resolved = resolvePredicate(
+      parseFilterExpression(
+        "region = {{user.region}} or (country in (France, 'Côte d''Ivoire') and team = {{user.team}})",
+      ),
+      { region: ["EMEA", "APAC"], team: ["Sales"] },
+    );
+    assert.equal(
+      formatResolvedPredicate(resolved),
+      "region in (EMEA, APAC) or country in (France, 'Côte d''Ivoire') and team = Sales",
+    );
+    assert.equal(
+      formatResolvedPredicate({ op: "or", args: [{ op: "false" }, eq("a", "x y")] }),
+      "false or a = 'x y'",
+    );
+    assert.equal(formatResolvedPredicate({ op: "true" }), "true");
+    assert.equal(
+      formatResolvedPredicate({
+        op: "and",
+        args: [{ op: "or", args: [eq("a", 1), eq("b", "or")] }, eq("c", true)],
+      }),
+      "(a = 1 or b = 'or') and c = true",
+    );
   });
 });
 
