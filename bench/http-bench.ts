@@ -63,7 +63,9 @@ const token = (
 await store.close();
 log(`loaded in ${Math.round(performance.now() - t0)} ms; starting the server...`);
 
-const child = spawn(process.execPath, ["--import", "tsx", "bench/serve-child.ts"], {
+// --prof: the server writes a V8 CPU profile (open it in Chrome's DevTools) into bench/profiles/.
+const profile = args.includes("--prof") ? ["--cpu-prof", "--cpu-prof-dir=bench/profiles"] : [];
+const child = spawn(process.execPath, [...profile, "--import", "tsx", "bench/serve-child.ts"], {
   env: { ...process.env, ROSTER_DATA_DIR: dataDir, PORT: "0" },
   stdio: ["ignore", "pipe", "inherit"],
 });

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { OrgState } from "../src/domain/index.ts";
 import { type Db, type Store, tables as t } from "../src/store/index.ts";
 
@@ -98,4 +99,6 @@ export async function loadState(
       })),
     );
   });
+  // As after a restore: a server started right away must not plan against empty-table statistics.
+  await store.db.execute(sql`analyze`);
 }

@@ -9,15 +9,21 @@ import { type CommandContext, requireGroupManagement, runCommand } from "./conte
 import { notifyGroupMembers, whatGroupGives } from "./describe.ts";
 import { loadGroup } from "./memberships.ts";
 import { guardAdministrators } from "./users.ts";
+import { assertVersion, type Precondition } from "./versions.ts";
 
 /**
  * Deletes a custom group. One that still has members is refused unless
  * `force`, which removes the members in the same transaction; they then keep
  * only what other paths give them.
  */
-export async function deleteGroup(ctx: CommandContext, id: GroupId, options: { force?: boolean } = {}) {
+export async function deleteGroup(
+  ctx: CommandContext,
+  id: GroupId,
+  options: { force?: boolean } & Precondition = {},
+) {
   return runCommand(ctx, async (w) => {
     const group = await loadGroup(w, id);
+    await assertVersion(w, id, options);
     await requireGroupManagement(w, group);
     assertNotSystemGroup(group, "deleted");
     const users = await explicitUserMembers(w.tx, id);
@@ -36,7 +42,7 @@ export async function deleteGroup(ctx: CommandContext, id: GroupId, options: { f
       `${group.name} was deleted${gives ? `: you no longer get ${gives.replace(", which gives ", "")} through it` : ""}.`,
     );
     const rules = await rulesOfGroups(w.tx, w.org.id, [id]);
-    await guardAdministrators(w, () => removeGroup(w.tx, w.org.id, id));
+    await guardAdministrators(w, () => removeGroup(w.tx, w.org.id, id), id);
     w.emit({ type: "group.deleted", groupId: id });
     w.audit({
       action: "group.delete",

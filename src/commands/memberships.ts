@@ -143,10 +143,14 @@ export async function removeMembers(
     group.notify === "email"
       ? new Set<UserId>([...userIds, ...(await transitiveUsers(w.tx, w.org.id, groupIds))])
       : new Set<UserId>();
-  await guardAdministrators(w, async () => {
-    await deleteUserMembers(w.tx, group.id, userIds);
-    await deleteGroupMembers(w.tx, group.id, groupIds);
-  });
+  await guardAdministrators(
+    w,
+    async () => {
+      await deleteUserMembers(w.tx, group.id, userIds);
+      await deleteGroupMembers(w.tx, group.id, groupIds);
+    },
+    group.id,
+  );
   w.emit({ type: "members.removed", groupId: group.id, userIds, groupIds });
   w.audit({
     action: "group.members.remove",

@@ -20,6 +20,8 @@ export type UpdateGroupInput = {
   readonly privileges?: boolean;
   readonly notify?: NotifySetting;
   readonly allUsers?: boolean;
+  /** The identity provider's id of the group (SCIM `externalId`); null removes it. */
+  readonly externalId?: string | null;
 };
 
 /** Applies an update to one group inside a command (shared with the bulk edits). */
@@ -50,9 +52,18 @@ export async function applyGroupUpdate(w: Work, id: GroupId, input: UpdateGroupI
     after = { ...after, allUsers: input.allUsers };
   }
   if (input.notify !== undefined) after = { ...after, notify: checkNotify(input.notify) };
+  if (input.externalId !== undefined) {
+    const externalId =
+      input.externalId === null ? undefined : checkText("group.invalid", "externalId", input.externalId, 255);
+    if (externalId !== before.externalId) {
+      assertNotSystemGroup(before, "linked to an identity provider");
+      const { externalId: _, ...rest } = after;
+      after = externalId === undefined ? rest : { ...rest, externalId };
+    }
+  }
   if (JSON.stringify(after) === JSON.stringify(before)) return before;
 
-  await guardAdministrators(w, () => writeGroup(w.tx, w.org.id, after));
+  await guardAdministrators(w, () => writeGroup(w.tx, w.org.id, after), after.id);
   if (after.allUsers && !before.allUsers) await assertAdministratorsBounded(w);
   w.emit({ type: "group.updated", group: after });
   w.audit({

@@ -12,6 +12,7 @@ import {
 } from "../domain/index.ts";
 import {
   activeAdministrators,
+  administratorsTree,
   type Db,
   findUserByEmail,
   getSystemGroup,
@@ -77,7 +78,13 @@ export async function assertMayManageUser(w: Work, user: User): Promise<void> {
 }
 
 /** Runs a change that may reduce the active administrators, refusing it if it leaves none. */
-export async function guardAdministrators<T>(w: Work, change: () => Promise<T>): Promise<T> {
+export async function guardAdministrators<T>(
+  w: Work,
+  change: () => Promise<T>,
+  onlyGroup?: GroupId,
+): Promise<T> {
+  // A change confined to one group outside Administrators' tree cannot change who is an administrator.
+  if (onlyGroup && !(await administratorsTree(w.tx, w.org.id)).has(onlyGroup)) return change();
   const before = await activeAdministrators(w.tx, w.org.id);
   const result = await change();
   assertAdministratorsRemain(before, await activeAdministrators(w.tx, w.org.id));

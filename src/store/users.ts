@@ -4,6 +4,9 @@ import { type Db, rows } from "./db.ts";
 import { fromUser, toUser } from "./rows.ts";
 import * as t from "./schema.ts";
 
+/** One `text[]` parameter (a JS array in drizzle's `sql` would become a list of parameters). */
+const textArray = (ids: readonly string[]) => sql`${sql.param([...ids])}::text[]`;
+
 export async function getUsers(db: Db, orgId: OrgId, ids: readonly UserId[]): Promise<User[]> {
   if (ids.length === 0) return [];
   const list = await db
@@ -51,18 +54,51 @@ export async function touchLastActive(db: Db, orgId: OrgId, ids: readonly UserId
   if (ids.length === 0) return;
   await db.execute(sql`
     update users set last_active_at = ${at.toISOString()}
-    where org_id = ${orgId} and id in ${ids}
+    where org_id = ${orgId} and id = any(${textArray(ids)})
       and (last_active_at is null or last_active_at < ${new Date(at.getTime() - 60_000).toISOString()})`);
 }
 
 /** Active users who are administrators: members of Administrators, directly or through nested groups. */
 export async function activeAdministrators(db: Db, orgId: OrgId): Promise<UserId[]> {
-  const [admins] = await rows<{ id: string }>(
+  const admins = await administratorsGroup(db, orgId);
+  return admins ? usersInGroups(db, orgId, [admins], true) : [];
+}
+
+async function administratorsGroup(db: Db, orgId: OrgId): Promise<GroupId | null> {
+  const [row] = await rows<{ id: string }>(
     db,
     sql`select id from groups where org_id = ${orgId} and system = 'administrators'`,
   );
-  if (!admins) return [];
-  return usersInGroups(db, orgId, [admins.id as GroupId], true);
+  return (row?.id as GroupId | undefined) ?? null;
+}
+
+/** Administrators and every group nested in it, at any depth. */
+export async function administratorsTree(db: Db, orgId: OrgId): Promise<Set<GroupId>> {
+  const admins = await administratorsGroup(db, orgId);
+  return admins ? groupTree(db, [admins]) : new Set();
+}
+
+/**
+ * The groups and every group nested in them, at any depth. One indexed query
+ * per level of nesting: a recursive CTE's row estimate is a guess, and with
+ * it PostgreSQL scanned every group and every nesting edge.
+ */
+async function groupTree(db: Db, groupIds: readonly GroupId[]): Promise<Set<GroupId>> {
+  const seen = new Set<GroupId>(groupIds);
+  let level = [...seen];
+  while (level.length > 0) {
+    const children = await rows<{ id: string }>(
+      db,
+      sql`select child_id as id from group_group_members where parent_id = any(${textArray(level)})`,
+    );
+    level = [];
+    for (const { id } of children) {
+      if (seen.has(id as GroupId)) continue;
+      seen.add(id as GroupId);
+      level.push(id as GroupId);
+    }
+  }
+  return seen;
 }
 
 /**
@@ -77,44 +113,42 @@ export async function usersInGroups(
   activeOnly: boolean,
 ): Promise<UserId[]> {
   if (groupIds.length === 0) return [];
-  const sub = await rows<{ id: string; universal: boolean }>(
+  const [root] = await rows<{ ids: string[] }>(
     db,
-    sql`
-    with recursive sub(id) as (
-      select id from groups where org_id = ${orgId} and id in ${groupIds}
-      union
-      select m.child_id from group_group_members m join sub on m.parent_id = sub.id
-    )
-    select g.id, (g.system = 'everyone' or g.all_users) as universal from groups g join sub on g.id = sub.id`,
+    sql`select coalesce(array_agg(id), '{}') as ids from groups where org_id = ${orgId} and id = any(${textArray(groupIds)})`,
   );
+  const ids = [...(await groupTree(db, (root?.ids ?? []) as GroupId[]))];
+  if (ids.length === 0) return [];
   const status = activeOnly ? sql`and u.status = 'active'` : sql``;
-  if (sub.some((g) => g.universal)) {
+  const [universal] = await rows<{ yes: boolean }>(
+    db,
+    sql`select exists (select 1 from groups where id = any(${textArray(ids)}) and (system = 'everyone' or all_users)) as yes`,
+  );
+  if (universal?.yes) {
     const all = await rows<{ id: string }>(
       db,
       sql`select u.id from users u where u.org_id = ${orgId} ${status} order by u.id`,
     );
     return all.map((r) => r.id as UserId);
   }
-  const ids = sub.map((g) => g.id);
+  // Driven by the memberships (the primary key's group_id prefix), each user then looked up by id:
+  // with stale statistics PostgreSQL otherwise picks a scan of every user.
   const list = await rows<{ id: string }>(
     db,
-    sql`select distinct m.user_id as id from group_user_members m join users u on u.id = m.user_id
-        where m.group_id in ${ids} ${status} order by 1`,
+    sql`select distinct m.user_id as id from group_user_members m
+        where m.group_id = any(${textArray(ids)})
+          and exists (select 1 from users u where u.id = m.user_id ${status})
+        order by 1`,
   );
   return list.map((r) => r.id as UserId);
 }
 
 /** Whether Everyone or an all-users group sits inside Administrators: every user would be an administrator. */
 export async function administratorsTakeEveryone(db: Db, orgId: OrgId): Promise<boolean> {
+  const tree = [...(await administratorsTree(db, orgId))];
   const [row] = await rows<{ yes: boolean }>(
     db,
-    sql`
-    with recursive sub(id) as (
-      select id from groups where org_id = ${orgId} and system = 'administrators'
-      union
-      select m.child_id from group_group_members m join sub on m.parent_id = sub.id
-    )
-    select exists (select 1 from groups g join sub on g.id = sub.id where g.system = 'everyone' or g.all_users) as yes`,
+    sql`select exists (select 1 from groups where id = any(${textArray(tree)}) and (system = 'everyone' or all_users)) as yes`,
   );
   return row?.yes === true;
 }

@@ -213,6 +213,25 @@ describeBackends("invariants", (store) => {
     assert.equal(orgRole(await state(org), ursula.id), "member");
   });
 
+  test("two levels down in Administrators' tree the last administrator is still guarded; outside it she leaves freely", async () => {
+    const { org, ursula, team, ctx } = await onlyAdminThroughGroup(store());
+    const inner = await group(org, "Inner admins");
+    await addGroupMembers(ctx, team.id, { groupIds: [inner.id] });
+    await addGroupMembers(ctx, inner.id, { userIds: [ursula.id] });
+    await removeGroupMembers(ctx, team.id, { userIds: [ursula.id] });
+    const elsewhere = await group(org, "Book club", { userIds: [ursula.id] });
+    await assertRefused(org, "admin.last_administrator", () =>
+      removeGroupMembers(ctx, inner.id, { userIds: [ursula.id] }),
+    );
+    await assertRefused(org, "admin.last_administrator", () =>
+      removeGroupMembers(ctx, team.id, { groupIds: [inner.id] }),
+    );
+    await assertRefused(org, "admin.last_administrator", () => deleteGroup(ctx, inner.id, { force: true }));
+    await removeGroupMembers(ctx, elsewhere.id, { userIds: [ursula.id] });
+    await deleteGroup(ctx, elsewhere.id, { force: true });
+    assert.deepEqual(activeAdministrators(await state(org)), [ursula.id]);
+  });
+
   test("force-deleting the group that nests the only administrator into Administrators is refused", async () => {
     const { org, team, ctx } = await onlyAdminThroughGroup(store());
     await assertRefused(org, "admin.last_administrator", () => deleteGroup(ctx, team.id, { force: true }));

@@ -4,8 +4,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import { sql } from "drizzle-orm";
 import { inviteUser } from "../../src/commands/index.ts";
-import { LOCK_FILE, loadSnapshot, openStore } from "../../src/store/index.ts";
+import {
+  LOCK_FILE,
+  loadSnapshot,
+  openStore,
+  refreshStatistics,
+  rows,
+  tables,
+} from "../../src/store/index.ts";
 import { newOrg } from "../support/org.ts";
 
 describe("PGlite data folder", () => {
@@ -57,5 +65,46 @@ describe("PostgreSQL migrations", { skip: !process.env.DATABASE_URL && "DATABASE
     const seen = await Promise.all(stores.map((s) => loadSnapshot(s, org.organization.id)));
     assert.deepEqual(new Set(seen.map((s) => s.revision)).size, 1);
     await Promise.all(stores.map((s) => s.close()));
+  });
+});
+
+describe("planner statistics on PGlite (no autovacuum there)", () => {
+  test("a table that has grown is analyzed, once, and the planner then knows its size", async () => {
+    const store = await openStore({ memory: true });
+    try {
+      const org = await newOrg(store);
+      const estimate = async () =>
+        (
+          await rows<{ n: number }>(
+            store.db,
+            sql`select reltuples::int as n from pg_class where relname = 'users'`,
+          )
+        )[0]!.n;
+      const before = await estimate();
+      const at = new Date();
+      const users = Array.from({ length: 5000 }, (_, i) => ({
+        id: `usr_stats${i}`,
+        orgId: org.organization.id,
+        email: `u${i}@example.com`,
+        emailNormalized: `u${i}@example.com`,
+        firstName: "U",
+        lastName: String(i),
+        status: "active",
+        attributes: {},
+        owner: false,
+        createdAt: at,
+      }));
+      for (let i = 0; i < users.length; i += 1000)
+        await store.db.insert(tables.users).values(users.slice(i, i + 1000));
+      assert.ok(before < 100, `before: ${before}`);
+      assert.ok((await refreshStatistics(store.db)).includes("users"));
+      assert.ok((await estimate()) >= 5000, "the planner's row count follows the table");
+      assert.ok(
+        !(await refreshStatistics(store.db)).includes("users"),
+        "not analyzed again until it doubles",
+      );
+    } finally {
+      await store.close();
+    }
   });
 });
