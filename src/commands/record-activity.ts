@@ -1,21 +1,42 @@
 import type { OrgId, UserId } from "../domain/index.ts";
 import { type Store, touchLastActive } from "../store/index.ts";
 
+export type ActivityOptions = {
+  /** How often pending activity is written (default 1 s). */
+  readonly flushMs?: number;
+  /** Most users written per round (default 2,000); the rest waits for the next round. */
+  readonly maxPerFlush?: number;
+};
+
+const CHUNK = 250;
+const MINUTE = 60_000;
+
 /**
  * Records "last active" for users seen by checks or sign-ins: not a change
  * (no revision, no audit), written in the background at most once a minute
  * per user, so it never slows a check.
+ *
+ * Each user's own time is kept until written, so the writes can be paced: a
+ * burst of 100k users first seen within a minute is written over the next
+ * minute at `maxPerFlush` per round, in small statements with a turn of the
+ * event loop between them (on PGlite a statement runs on the main thread).
  */
 export class ActivityRecorder {
-  /** Per organization: user -> when we last recorded them (no string building on the hot path). */
+  /** Per organization: user -> when we last took note of them (no string building on the hot path). */
   private readonly seen = new Map<OrgId, Map<UserId, number>>();
-  private readonly pending = new Map<OrgId, Set<UserId>>();
+  /** Per organization: user -> when seen, not yet written. */
+  private readonly pending = new Map<OrgId, Map<UserId, number>>();
   private timer: NodeJS.Timeout | null = null;
+  private readonly flushMs: number;
+  private readonly maxPerFlush: number;
 
   constructor(
     private readonly store: Store,
-    private readonly flushMs = 5000,
-  ) {}
+    options: ActivityOptions = {},
+  ) {
+    this.flushMs = options.flushMs ?? 1000;
+    this.maxPerFlush = options.maxPerFlush ?? 2000;
+  }
 
   /** Called on the hot path: a map look-up, nothing else. */
   record(orgId: OrgId, userId: UserId, now = Date.now()): void {
@@ -25,30 +46,63 @@ export class ActivityRecorder {
       this.seen.set(orgId, seen);
     }
     const last = seen.get(userId);
-    if (last !== undefined && now - last < 60_000) return;
+    if (last !== undefined && now - last < MINUTE) return;
     seen.set(userId, now);
-    let set = this.pending.get(orgId);
-    if (!set) {
-      set = new Set();
-      this.pending.set(orgId, set);
+    let waiting = this.pending.get(orgId);
+    if (!waiting) {
+      waiting = new Map();
+      this.pending.set(orgId, waiting);
     }
-    set.add(userId);
-    if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush().catch(() => {}), this.flushMs);
-      this.timer.unref();
-    }
+    waiting.set(userId, now);
+    this.schedule();
   }
 
-  async flush(): Promise<void> {
+  /** Users seen and not yet written. */
+  get backlog(): number {
+    let n = 0;
+    for (const waiting of this.pending.values()) n += waiting.size;
+    return n;
+  }
+
+  /** Writes up to `max` pending users (all of them by default, as at shutdown); returns how many. */
+  async flush(max = Number.POSITIVE_INFINITY): Promise<number> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batches = [...this.pending];
-    this.pending.clear();
-    const at = new Date();
-    for (const [orgId, users] of batches) {
-      const list = [...users];
-      for (let i = 0; i < list.length; i += 1000)
-        await touchLastActive(this.store.db, orgId, list.slice(i, i + 1000), at);
+    let written = 0;
+    try {
+      for (const [orgId, waiting] of this.pending) {
+        while (waiting.size > 0 && written < max) {
+          const chunk: { id: UserId; at: Date }[] = [];
+          for (const [id, at] of waiting) {
+            if (chunk.length === CHUNK || written + chunk.length >= max) break;
+            chunk.push({ id, at: new Date(at) });
+          }
+          for (const { id } of chunk) waiting.delete(id);
+          await touchLastActive(this.store.db, orgId, chunk);
+          written += chunk.length;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        if (waiting.size === 0) this.pending.delete(orgId);
+      }
+    } finally {
+      this.forgetOld(Date.now());
+      if (this.pending.size > 0) this.schedule();
+    }
+    return written;
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.flush(this.maxPerFlush).catch(() => {}), this.flushMs);
+    this.timer.unref();
+  }
+
+  /** Notes older than a minute decide nothing any more: drop them so memory follows the active users. */
+  private forgetOld(now: number): void {
+    for (const [orgId, seen] of this.seen) {
+      if (seen.size < 10_000) continue;
+      for (const [id, at] of seen) if (now - at >= MINUTE) seen.delete(id);
+      if (seen.size === 0) this.seen.delete(orgId);
     }
   }
 }

@@ -50,12 +50,20 @@ export async function deleteUser(tx: Db, orgId: OrgId, id: UserId): Promise<void
 }
 
 /** Records "last active"; at most once a minute per user, so it is cheap to call on every check. */
-export async function touchLastActive(db: Db, orgId: OrgId, ids: readonly UserId[], at: Date): Promise<void> {
-  if (ids.length === 0) return;
+/** Sets each user's last activity, unless a later one within the minute is already recorded (by another server). */
+export async function touchLastActive(
+  db: Db,
+  orgId: OrgId,
+  seen: readonly { readonly id: UserId; readonly at: Date }[],
+): Promise<void> {
+  if (seen.length === 0) return;
+  const ids = seen.map((s) => s.id);
+  const ats = seen.map((s) => s.at.toISOString());
   await db.execute(sql`
-    update users set last_active_at = ${at.toISOString()}
-    where org_id = ${orgId} and id = any(${textArray(ids)})
-      and (last_active_at is null or last_active_at < ${new Date(at.getTime() - 60_000).toISOString()})`);
+    update users u set last_active_at = v.at
+    from unnest(${textArray(ids)}, ${sql.param(ats)}::timestamptz[]) as v(id, at)
+    where u.org_id = ${orgId} and u.id = v.id
+      and (u.last_active_at is null or u.last_active_at < v.at - interval '1 minute')`);
 }
 
 /** Active users who are administrators: members of Administrators, directly or through nested groups. */

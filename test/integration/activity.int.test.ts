@@ -12,7 +12,7 @@ describeBackends("last active", (store) => {
     const lastActive = async () =>
       (await exportUsers(store(), org.organization.id)).find((u) => u.email === "active@x.test")
         ?.lastActiveAt || null;
-    const recorder = new ActivityRecorder(store(), 60_000);
+    const recorder = new ActivityRecorder(store(), { flushMs: 60_000 });
     assert.equal(await lastActive(), null);
     const t0 = Date.now();
     recorder.record(org.organization.id, user.id, t0);
@@ -24,5 +24,30 @@ describeBackends("last active", (store) => {
     recorder.record(org.organization.id, user.id, t0 + 30_000);
     await recorder.flush();
     assert.equal(await lastActive(), first);
+    assert.equal(new Date(first).getTime(), t0, "the time the user was seen, not the time of the write");
+  });
+
+  test("a burst of new users is written in paced rounds, each user with the time they were seen", async () => {
+    const org = await newOrg(store());
+    const users = [];
+    for (let i = 0; i < 7; i++)
+      users.push((await inviteUser(org.ctx(), { email: `burst${i}@x.test` })).value.user);
+    const recorder = new ActivityRecorder(store(), { flushMs: 60_000, maxPerFlush: 3 });
+    const t0 = Date.now() - 10_000;
+    users.forEach((u, i) => recorder.record(org.organization.id, u.id, t0 + i * 1000));
+    const written = async () =>
+      (await exportUsers(store(), org.organization.id)).filter(
+        (u) => u.email.startsWith("burst") && u.lastActiveAt,
+      );
+    assert.equal(await recorder.flush(3), 3);
+    assert.equal((await written()).length, 3);
+    assert.equal(recorder.backlog, 4);
+    assert.equal(await recorder.flush(), 4, "shutdown writes everything left");
+    const rows = await written();
+    assert.equal(rows.length, 7);
+    for (const row of rows) {
+      const i = Number(row.email.slice(5, 6));
+      assert.equal(new Date(row.lastActiveAt!).getTime(), t0 + i * 1000, row.email);
+    }
   });
 });

@@ -193,7 +193,7 @@ describeBackends("exports", (store) => {
     const { alice, carol } = await seed(org);
     await createGroup(org.ctx(), { name: "All staff", allUsers: true });
     const at = new Date("2025-03-04T05:06:07.000Z");
-    await touchLastActive(store().db, org.organization.id, [alice.id], at);
+    await touchLastActive(store().db, org.organization.id, [{ id: alice.id, at }]);
     const rows = await exportUsers(store(), org.organization.id);
     assert.deepEqual(
       rows.map((r) => [r.email, r.role, r.status]),

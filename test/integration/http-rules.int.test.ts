@@ -237,12 +237,9 @@ describeBackends("HTTP: rules, permissions pages, data filters and delegations",
     await setRule(user("carol"), { role: "Manager" }, { kind: "all_current_and_future", type: "app" });
     await setRule(user("erin"), { role: "Reader" }, on("finance"));
     // Bob was active after every change.
-    await touchLastActive(
-      store().db,
-      org.orgId as OrgId,
-      [users.bob as UserId],
-      new Date(Date.now() + 3_600_000),
-    );
+    await touchLastActive(store().db, org.orgId as OrgId, [
+      { id: users.bob as UserId, at: new Date(Date.now() + 3_600_000) },
+    ]);
 
     const page = await call("GET", `/api/v1/rules?resource=${res.finance}&view=users`);
     assert.equal(page.status, 200, page.text);

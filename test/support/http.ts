@@ -36,7 +36,7 @@ export type TestResponse = {
 export async function startApi(store: Store): Promise<TestApi> {
   const index = new AccessIndex(store, { pollMs: 0 });
   await index.start();
-  const activity = new ActivityRecorder(store, 60_000);
+  const activity = new ActivityRecorder(store, { flushMs: 60_000 });
   const app = await buildApp({ store, index, activity, auth: new Authenticator(store, OPERATOR_TOKEN) });
   const call: TestApi["call"] = async (token, method, url, body) => {
     const res = await app.inject({
