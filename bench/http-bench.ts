@@ -69,15 +69,36 @@ const child = spawn(process.execPath, [...profile, "--import", "tsx", "bench/ser
   env: { ...process.env, ROSTER_DATA_DIR: dataDir, PORT: "0" },
   stdio: ["ignore", "pipe", "inherit"],
 });
+let childOut = "";
+child.stdout.on("data", (d) => {
+  childOut += d;
+});
 const url: string = await new Promise((resolve, reject) => {
-  let out = "";
-  child.stdout.on("data", (d) => {
-    out += d;
-    const m = /ready (\S+)/.exec(out);
+  child.stdout.on("data", () => {
+    const m = /ready (\S+)/.exec(childOut);
     if (m) resolve(m[1]!);
   });
   child.on("exit", (code) => reject(new Error(`the server exited (${code})`)));
 });
+
+/** The server process's CPU time so far, in microseconds. */
+async function serverCpu(): Promise<number> {
+  const seen = childOut.length;
+  child.kill("SIGUSR2");
+  for (;;) {
+    const m = /cpu (\d+)\n/.exec(childOut.slice(seen));
+    if (m) return Number(m[1]);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Runs a load and returns autocannon's result with the server's CPU microseconds per request. */
+async function measured(opts: Partial<autocannon.Options> & { requests: autocannon.Request[] }) {
+  const before = await serverCpu();
+  const result = await run(opts);
+  const cpu = (await serverCpu()) - before;
+  return { result, cpuPerRequest: cpu / Math.max(1, result.requests.total) };
+}
 
 const rnd = prng(11);
 const pick = (n: number) => Math.floor(rnd() * n);
@@ -117,9 +138,11 @@ try {
   log("warming up...");
   await run({ duration: 3, requests: [rotating("/api/v1/access/check", bodies) as never] });
   log(`single checks (${duration} s, ${connections} connections)...`);
-  const single = await run({ requests: [rotating("/api/v1/access/check", bodies) as never] });
+  const { result: single, cpuPerRequest: singleCpu } = await measured({
+    requests: [rotating("/api/v1/access/check", bodies) as never],
+  });
   log("batches of 100...");
-  const batch = await run({
+  const { result: batch, cpuPerRequest: batchCpu } = await measured({
     connections: 8,
     requests: [rotating("/api/v1/access/check/batch", batches) as never],
   });
@@ -174,6 +197,8 @@ try {
     writeP99ms: written.p99ms,
     writeErrors: written.failed,
     checkErrors: single.non2xx + single.errors + batch.non2xx + mixed.non2xx,
+    serverCpuPerSingleCheckUs: Math.round(singleCpu),
+    serverCpuPerBatchedCheckUs: Math.round((batchCpu / 100) * 10) / 10,
   };
   if (json) console.log(JSON.stringify(result));
   else {
@@ -199,6 +224,12 @@ try {
         `p99 ${result.writeP99ms} ms, ${result.writeErrors} failed`,
       ],
       ["failed checks", String(result.checkErrors), "should be 0"],
+      [
+        "server CPU per single check",
+        `${result.serverCpuPerSingleCheckUs} µs`,
+        "the same on a busy machine; 1e6 / it bounds one core's checks/s",
+      ],
+      ["server CPU per check in a batch", `${result.serverCpuPerBatchedCheckUs} µs`, ""],
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
     for (const [k, v, note] of rows) console.log(`  ${k.padEnd(width)}  ${v.padStart(10)}  ${note}`);

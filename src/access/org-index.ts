@@ -126,7 +126,8 @@ export class OrgIndex {
 
   // -- resources
   private readonly resIdx = new Map<string, number>();
-  private readonly resKeyIdx = new Map<string, number>();
+  /** type -> key -> resource: nested, so a look-up by key builds no string. */
+  private readonly resKeyIdx = new Map<string, Map<string, number>>();
   private readonly resIds: ResourceId[] = [];
   private readonly resRecords: (Resource | undefined)[] = [];
   private resType = new Int32Array(0);
@@ -429,8 +430,13 @@ export class OrgIndex {
       if (t >= 0) this.byType[t]!.add(i);
     }
     const old = this.resRecords[i];
-    if (old) this.resKeyIdx.delete(`${old.type}\u0000${old.key}`);
-    this.resKeyIdx.set(`${r.type}\u0000${r.key}`, i);
+    if (old) this.resKeyIdx.get(old.type)?.delete(old.key);
+    let keys = this.resKeyIdx.get(r.type);
+    if (!keys) {
+      keys = new Map();
+      this.resKeyIdx.set(r.type, keys);
+    }
+    keys.set(r.key, i);
     this.resRecords[i] = r;
     this.resType[i] = t;
     if (r.type === ORGANIZATION_TYPE) this.orgResource = i;
@@ -446,7 +452,7 @@ export class OrgIndex {
         this.delegations.set(k, { ...d, resourceIds: d.resourceIds.filter((x) => x !== id) });
     }
     const rec = this.resRecords[i]!;
-    this.resKeyIdx.delete(`${rec.type}\u0000${rec.key}`);
+    this.resKeyIdx.get(rec.type)?.delete(rec.key);
     this.byType[this.resType[i]!]?.delete(i);
     this.resRecords[i] = undefined;
     this.resType[i] = -1;
@@ -599,11 +605,13 @@ export class OrgIndex {
   // ---- look-ups ------------------------------------------------------------
 
   userIndex(idOrEmail: string): number | undefined {
-    return this.userIdx.get(idOrEmail) ?? this.emailIdx.get(idOrEmail.toLowerCase());
+    // Emails usually come lower-case already: only a miss pays for toLowerCase.
+    const u = this.emailIdx.get(idOrEmail) ?? this.userIdx.get(idOrEmail);
+    return u !== undefined ? u : this.emailIdx.get(idOrEmail.toLowerCase());
   }
 
   resourceIndex(id: string, type?: string): number | undefined {
-    return this.resIdx.get(id) ?? (type !== undefined ? this.resKeyIdx.get(`${type}\u0000${id}`) : undefined);
+    return this.resIdx.get(id) ?? (type !== undefined ? this.resKeyIdx.get(type)?.get(id) : undefined);
   }
 
   userId(u: number): UserId {
