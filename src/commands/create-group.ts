@@ -23,6 +23,8 @@ export type CreateGroupInput = {
   readonly allUsers?: boolean;
   readonly privileges?: boolean;
   readonly notify?: NotifySetting;
+  /** The identity provider's id of the group (SCIM `externalId`). */
+  readonly externalId?: string | null;
 };
 
 export function checkNotify(notify: string): NotifySetting {
@@ -62,6 +64,9 @@ export async function createGroupIn(w: Work, input: CreateGroupInput) {
     notify: checkNotify(input.notify ?? "none"),
     allUsers: input.allUsers ?? false,
     delegationId: delegation?.id ?? null,
+    ...(input.externalId != null && {
+      externalId: checkText("group.invalid", "externalId", input.externalId, 255),
+    }),
     createdAt: w.now,
   };
   await insertGroup(w.tx, w.org.id, group);

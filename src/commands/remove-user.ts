@@ -2,15 +2,17 @@ import type { UserId } from "../domain/index.ts";
 import { deleteUser, getGroups, groupsOfUserDirect, rulesHeldBy } from "../store/index.ts";
 import { type CommandContext, requireOwner, requireUserManagement, runCommand } from "./context.ts";
 import { assertMayManageUser, guardAdministrators, loadUser } from "./users.ts";
+import { assertVersion, type Precondition } from "./versions.ts";
 
 /**
  * Removes a user from the organization, with every membership, rule, filter
  * and delegation of theirs. The last active administrator cannot be removed.
  */
-export async function removeUser(ctx: CommandContext, id: UserId) {
+export async function removeUser(ctx: CommandContext, id: UserId, precondition: Precondition = {}) {
   return runCommand(ctx, async (w) => {
     requireUserManagement(w);
     const user = await loadUser(w, id);
+    await assertVersion(w, id, precondition);
     if (user.owner) requireOwner(w);
     await assertMayManageUser(w, user);
     const rules = await rulesHeldBy(w.tx, w.org.id, { users: [id], groups: [] });

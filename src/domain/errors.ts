@@ -71,6 +71,12 @@ export const ERROR_CODES = {
   "auth.csrf": "forbidden",
   "auth.invalid_credentials": "unauthenticated",
   "auth.link_invalid": "validation",
+  "request.precondition_failed": "conflict",
+  "scim.invalid_filter": "validation",
+  "scim.invalid_path": "validation",
+  "scim.invalid_syntax": "validation",
+  "scim.mutability": "validation",
+  "scim.no_target": "validation",
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -55,6 +55,8 @@ export type Group = {
   /** "All current and future users": every user of the organization is a member. */
   readonly allUsers: boolean;
   readonly delegationId: DelegationId | null;
+  /** The identity provider's id of the group (SCIM `externalId`); absent when it has none. */
+  readonly externalId?: string;
   readonly createdAt: string;
 };
 

@@ -1,6 +1,10 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -8,10 +12,12 @@ import {
   validatorCompiler,
 } from "fastify-type-provider-zod";
 import { $ZodType } from "zod/v4/core";
+import { authenticateFirst } from "./auth.ts";
 import { errorHandler, problem } from "./errors.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { checkRoutes } from "./routes/check.ts";
+import { scimRoutes } from "./routes/scim/index.ts";
 import type { Services } from "./services.ts";
 
 export type AppOptions = {
@@ -21,7 +27,32 @@ export type AppOptions = {
   readonly version?: string;
   /** The URL people reach this server at, for links in emails. */
   readonly publicUrl?: string;
+  /** The built console (`npm run build`), served at `/`; default `dist/web` of the repository. */
+  readonly consoleDir?: string;
 };
+
+const CONSOLE_DIR = fileURLToPath(new URL("../../dist/web", import.meta.url));
+
+/** Paths the console never answers for: the APIs keep their JSON 404. */
+const NOT_CONSOLE = /^\/(api|scim|healthz)(\/|\?|$)/;
+
+/** A page load the console's router may answer (a deep link or a refresh): GET, wants HTML, not an API. */
+function isConsolePage(request: FastifyRequest): boolean {
+  return (
+    (request.method === "GET" || request.method === "HEAD") &&
+    !NOT_CONSOLE.test(request.url) &&
+    (request.headers.accept ?? "").includes("text/html")
+  );
+}
+
+/** What `/` says when the console has not been built. */
+const CONSOLE_MISSING =
+  '<!doctype html><meta charset="utf-8"><title>Roster</title>' +
+  '<body style="font-family:system-ui;max-width:40rem;margin:4rem auto;line-height:1.5">' +
+  "<h1>Roster</h1><p>The server is running, but the web console has not been built: " +
+  "run <code>npm run build</code> and restart the server.</p>" +
+  '<ul><li><a href="/api/docs">API documentation</a></li><li><a href="/api/openapi.json">OpenAPI document</a></li>' +
+  '<li><a href="/healthz">Health</a></li></ul></body>';
 
 const isZod = (v: unknown) => v instanceof $ZodType;
 
@@ -47,8 +78,15 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
   });
   app.setErrorHandler(errorHandler);
+  const consoleDir = options.consoleDir ?? CONSOLE_DIR;
+  const consoleBuilt = existsSync(join(consoleDir, "index.html"));
   app.setNotFoundHandler((request, reply) => {
-    void reply
+    // The console routes in the browser: a deep link or a refresh gets its index.html.
+    if (isConsolePage(request)) {
+      if (consoleBuilt) return reply.header("cache-control", "no-cache").sendFile("index.html");
+      return reply.status(404).type("text/html; charset=utf-8").send(CONSOLE_MISSING);
+    }
+    return reply
       .status(404)
       .type("application/problem+json")
       .send(
@@ -87,28 +125,40 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(swaggerUi, { routePrefix: "/api/docs" });
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
-  // Until the console lands (web/), the root says where things are.
-  app.get("/", { schema: { hide: true } }, async (_request, reply) =>
-    reply
-      .type("text/html; charset=utf-8")
-      .send(
-        '<!doctype html><meta charset="utf-8"><title>Roster</title>' +
-          '<body style="font-family:system-ui;max-width:40rem;margin:4rem auto;line-height:1.5">' +
-          "<h1>Roster</h1><p>The server is running. The web console is not part of this version yet.</p>" +
-          '<ul><li><a href="/api/docs">API documentation</a></li><li><a href="/api/openapi.json">OpenAPI document</a></li>' +
-          '<li><a href="/healthz">Health</a></li></ul></body>',
-      ),
-  );
+  if (consoleBuilt) {
+    // The console's files: hashed assets cached for good, index.html revalidated.
+    await app.register(fastifyStatic, {
+      root: consoleDir,
+      wildcard: false,
+      cacheControl: false,
+      setHeaders: (reply, path) =>
+        void reply.header(
+          "cache-control",
+          /[\\/]assets[\\/]/.test(path) ? "public, max-age=31536000, immutable" : "no-cache",
+        ),
+    });
+  } else {
+    app.get("/", { schema: { hide: true } }, async (_request, reply) =>
+      reply.type("text/html; charset=utf-8").send(CONSOLE_MISSING),
+    );
+  }
 
   // The check API: plain JSON Schema, Fastify's compiled validator and serializer.
-  checkRoutes(app, services);
+  await app.register(async (check) => {
+    check.addHook("preValidation", authenticateFirst(services.auth));
+    checkRoutes(check, services);
+  });
 
   // Admin routes: zod schemas from src/contracts for validation, types and the OpenAPI document.
   await app.register(async (admin) => {
+    admin.addHook("preValidation", authenticateFirst(services.auth));
     admin.setValidatorCompiler(validatorCompiler);
     admin.setSerializerCompiler(serializerCompiler);
     adminRoutes(admin, services);
     authRoutes(admin, services, { ...(options.publicUrl && { publicUrl: options.publicUrl }) });
   });
+
+  // SCIM 2.0 for identity providers: its own body parsing and error schema; self-described, not in OpenAPI.
+  await app.register(scimRoutes(services, { publicUrl: options.publicUrl }), { prefix: "/scim/v2" });
   return app;
 }

@@ -42,13 +42,24 @@ export class Authenticator {
   private readonly used = new Map<string, number>();
   /** Verified token strings, so the hot path skips the HMAC for a few seconds. */
   private readonly verified = new Map<string, { caller: Caller; until: number }>();
+  private readonly callers = new WeakMap<FastifyRequest, Promise<Caller>>();
 
   constructor(
     private readonly store: Store,
     private readonly operatorToken: string | undefined,
   ) {}
 
-  async caller(request: FastifyRequest): Promise<Caller> {
+  /** The caller of a request, worked out once however many times it is asked for. */
+  caller(request: FastifyRequest): Promise<Caller> {
+    let caller = this.callers.get(request);
+    if (!caller) {
+      caller = this.identify(request);
+      this.callers.set(request, caller);
+    }
+    return caller;
+  }
+
+  private async identify(request: FastifyRequest): Promise<Caller> {
     const header = request.headers.authorization;
     if (!header?.startsWith("Bearer ")) {
       const session = sessionCookie(request);
@@ -125,6 +136,19 @@ export class Authenticator {
     this.used.set(id, now);
     void recordTokenUse(this.store, id, new Date(now)).catch(() => {});
   }
+}
+
+/**
+ * A preValidation hook: the caller is known (401, or 403 for a missing CSRF
+ * token) before the request is validated, so nobody learns a route's schema
+ * without credentials. Routes documented with `security: []` are public.
+ */
+export function authenticateFirst(auth: Authenticator) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const security = (request.routeOptions.schema as { security?: unknown[] } | undefined)?.security;
+    if (Array.isArray(security) && security.length === 0) return;
+    await auth.caller(request);
+  };
 }
 
 export const SESSION_COOKIE = "roster_session";

@@ -7,5 +7,22 @@ export { getGroupDetail, listGroups } from "./groups.ts";
 export { listNotifications, searchAudit } from "./notifications.ts";
 export * from "./organizations.ts";
 export { listDelegations, listFilters, listRules, resourcePermissions, subjectRules } from "./rules.ts";
+export {
+  ENTERPRISE_ATTRIBUTES,
+  type EnterpriseAttribute,
+  memberKinds,
+  parseScimFilter,
+  SCIM_ENTERPRISE_USER,
+  SCIM_GROUP,
+  SCIM_USER,
+  type ScimGroupRecord,
+  type ScimListInput,
+  type ScimMember,
+  type ScimUserRecord,
+  scimGroup,
+  scimGroups,
+  scimUser,
+  scimUsers,
+} from "./scim.ts";
 export * from "./tenants.ts";
 export { getUserDetail, listUsers } from "./users.ts";

@@ -1,3 +1,4 @@
+import { and, eq, max } from "drizzle-orm";
 import type { OrgId } from "../domain/index.ts";
 import type { Db } from "./db.ts";
 import * as t from "./schema.ts";
@@ -47,4 +48,16 @@ export async function appendAudit(
       })),
     );
   }
+}
+
+/**
+ * The revision of the last audited change to a target (a user's or group's
+ * version, as SCIM's ETags show it); null when nothing about it was audited.
+ */
+export async function lastAuditRevision(db: Db, orgId: OrgId, targetId: string): Promise<number | null> {
+  const [row] = await db
+    .select({ revision: max(t.audit.revision) })
+    .from(t.audit)
+    .where(and(eq(t.audit.orgId, orgId), eq(t.audit.targetId, targetId)));
+  return row?.revision == null ? null : Number(row.revision);
 }

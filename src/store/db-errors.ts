@@ -10,6 +10,7 @@ const UNIQUE: Record<string, [ErrorCode, string]> = {
   users_org_email_key: ["user.email_taken", "A user with this email exists in the organization."],
   users_org_external_id_key: ["user.invalid", "A user with this externalId exists in the organization."],
   groups_org_name_key: ["group.name_taken", "A group with this name exists in the organization."],
+  groups_org_external_id_key: ["group.invalid", "A group with this externalId exists in the organization."],
   roles_org_type_name_key: ["role.name_taken", "A role with this name exists for this type."],
   resources_org_type_key_key: ["resource.key_taken", "A resource with this key exists for this type."],
   resource_types_pkey: ["resource_type.key_taken", "This resource type exists."],

@@ -72,12 +72,14 @@ export function toGroup(r: typeof t.groups.$inferSelect): Group {
     notify: r.notify as NotifySetting,
     allUsers: r.allUsers,
     delegationId: r.delegationId as DelegationId | null,
+    ...(r.externalId !== null && { externalId: r.externalId }),
     createdAt: iso(r.createdAt),
   };
 }
 
 export function fromGroup(orgId: OrgId, g: Group): typeof t.groups.$inferInsert {
-  return { ...g, orgId, createdAt: new Date(g.createdAt) };
+  // An absent externalId is written as null, so an update clears it.
+  return { ...g, externalId: g.externalId ?? null, orgId, createdAt: new Date(g.createdAt) };
 }
 
 export function toResource(r: typeof t.resources.$inferSelect): Resource {

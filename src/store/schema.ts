@@ -131,11 +131,16 @@ export const groups = pgTable(
     notify: text("notify").notNull(),
     allUsers: boolean("all_users").notNull(),
     delegationId: text("delegation_id").references(() => delegations.id, { onDelete: "set null" }),
+    /** The identity provider's id of the group (SCIM `externalId`). */
+    externalId: text("external_id"),
     createdAt: ts("created_at").notNull(),
   },
   (t) => [
     uniqueIndex("groups_org_name_key").on(t.orgId, sql`lower(${t.name})`),
     uniqueIndex("groups_org_system_key").on(t.orgId, t.system).where(sql`${t.system} is not null`),
+    uniqueIndex("groups_org_external_id_key")
+      .on(t.orgId, t.externalId)
+      .where(sql`${t.externalId} is not null`),
   ],
 );
 

@@ -56,6 +56,38 @@ describeBackends("access index following the log", (store) => {
     }
   });
 
+  test("without preload an organization is loaded when first asked for, then followed; others stay unloaded", async () => {
+    const org = await newOrg(store());
+    const other = await newOrg(store());
+    const index = new AccessIndex(store(), { pollMs: 0, preload: false });
+    await index.start();
+    try {
+      assert.equal(index.get(org.organization.id), undefined, "nothing loaded at start");
+      const { ctx, app, team } = await seed(org);
+      const granted = await setRules(ctx, {
+        subject: { kind: "group", id: team.id },
+        role: { role: "Reader" },
+        scope: { kind: "resource", resourceId: app.id },
+      });
+      let oi = await index.atLeast(org.organization.id, granted.revision);
+      const u = oi.userIndex("alice@example.com")!;
+      const r = oi.resourceIndex("finance", "app")!;
+      assert.equal(oi.check(u, r, oi.capabilityBit(r, "view")), true);
+      const revoked = await removeRules(ctx, [granted.value.rules[0]!.rule.id]);
+      oi = await index.atLeast(org.organization.id, revoked.revision);
+      assert.equal(oi.check(u, r, oi.capabilityBit(r, "view")), false, "the loaded organization is followed");
+      await inviteUser(other.ctx(), { email: "bystander@example.com" });
+      await index.catchUpAll();
+      assert.equal(
+        index.get(other.organization.id),
+        undefined,
+        "an organization nobody asked for is not loaded",
+      );
+    } finally {
+      await index.stop();
+    }
+  });
+
   test("waiting for a revision that never comes fails with revision.timeout", async () => {
     const org = await newOrg(store());
     const index = new AccessIndex(store(), { pollMs: 0 });

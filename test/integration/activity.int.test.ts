@@ -34,7 +34,7 @@ describeBackends("last active", (store) => {
       users.push((await inviteUser(org.ctx(), { email: `burst${i}@x.test` })).value.user);
     const recorder = new ActivityRecorder(store(), { flushMs: 60_000, maxPerFlush: 3 });
     const t0 = Date.now() - 10_000;
-    users.forEach((u, i) => recorder.record(org.organization.id, u.id, t0 + i * 1000));
+    for (const [i, u] of users.entries()) recorder.record(org.organization.id, u.id, t0 + i * 1000);
     const written = async () =>
       (await exportUsers(store(), org.organization.id)).filter(
         (u) => u.email.startsWith("burst") && u.lastActiveAt,

@@ -34,7 +34,7 @@ export type TestResponse = {
 
 /** The real app on a real store, driven through fastify's inject (no socket). */
 export async function startApi(store: Store): Promise<TestApi> {
-  const index = new AccessIndex(store, { pollMs: 0 });
+  const index = new AccessIndex(store, { pollMs: 0, preload: false });
   await index.start();
   const activity = new ActivityRecorder(store, { flushMs: 60_000 });
   const app = await buildApp({ store, index, activity, auth: new Authenticator(store, OPERATOR_TOKEN) });

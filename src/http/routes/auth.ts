@@ -10,7 +10,20 @@ import {
   signOut,
   switchOrganization,
 } from "../../commands/index.ts";
-import { Problem } from "../../contracts/index.ts";
+import {
+  Me,
+  PasswordLink,
+  PasswordLinkBody,
+  PasswordSet,
+  Problem,
+  ResetAccepted,
+  ResetRequestBody,
+  SetPasswordBody,
+  SignedIn,
+  SignInBody,
+  SwitchBody,
+  Switched,
+} from "../../contracts/index.ts";
 import { type OrgId, RosterError, type UserId } from "../../domain/index.ts";
 import { organizationsOf } from "../../queries/index.ts";
 import { SESSION_COOKIE } from "../auth.ts";
@@ -18,7 +31,6 @@ import type { Services } from "../services.ts";
 import { adminContext, written } from "./admin/context.ts";
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 429: Problem };
-const OrgRef = z.object({ id: z.string(), name: z.string(), slug: z.string() });
 
 /** Failed sign-ins per email and address: 10 within 15 minutes, then 429 until the window passes. */
 class SignInLimiter {
@@ -73,11 +85,8 @@ export function authRoutes(root: FastifyInstance, s: Services, options: { public
         tags: ["auth"],
         summary: "Sign in to the console; sets the session cookie and returns the CSRF token for writes",
         security: [],
-        body: z.object({ email: z.string().min(3).max(254), password: z.string().min(1).max(200) }),
-        response: {
-          200: z.object({ csrfToken: z.string(), organization: OrgRef, organizations: z.array(OrgRef) }),
-          ...errors,
-        },
+        body: SignInBody,
+        response: { 200: SignedIn, ...errors },
       },
     },
     async (request, reply) => {
@@ -116,20 +125,7 @@ export function authRoutes(root: FastifyInstance, s: Services, options: { public
       schema: {
         tags: ["auth"],
         summary: "Who is signed in, in which organization, and what they may administer there",
-        response: {
-          200: z.object({
-            email: z.string(),
-            userId: z.string(),
-            organization: OrgRef,
-            organizations: z.array(OrgRef),
-            role: z.enum(["owner", "admin", "member"]),
-            manageUsers: z.boolean(),
-            manageGroups: z.boolean(),
-            delegations: z.array(z.string()),
-            csrfToken: z.string(),
-          }),
-          ...errors,
-        },
+        response: { 200: Me, ...errors },
       },
     },
     async (request) => {
@@ -163,8 +159,8 @@ export function authRoutes(root: FastifyInstance, s: Services, options: { public
       schema: {
         tags: ["auth"],
         summary: "Switch the session to another organization of the same person",
-        body: z.object({ organizationId: z.string() }),
-        response: { 200: z.object({ organization: OrgRef }), ...errors },
+        body: SwitchBody,
+        response: { 200: Switched, ...errors },
       },
     },
     async (request) => {
@@ -189,8 +185,8 @@ export function authRoutes(root: FastifyInstance, s: Services, options: { public
         tags: ["auth"],
         summary: "Set a password with a one-time link (first run, invitation or reset)",
         security: [],
-        body: z.object({ token: z.string().min(10).max(200), password: z.string().max(200) }),
-        response: { 200: z.object({ email: z.string() }), ...errors },
+        body: SetPasswordBody,
+        response: { 200: PasswordSet, ...errors },
       },
     },
     async (request) => setPasswordWithLink(s.store, request.body),
@@ -204,8 +200,8 @@ export function authRoutes(root: FastifyInstance, s: Services, options: { public
         summary:
           "Email a reset link if the address belongs to an active user (the answer is the same either way)",
         security: [],
-        body: z.object({ email: z.string().min(3).max(254) }),
-        response: { 202: z.object({ accepted: z.literal(true) }), ...errors },
+        body: ResetRequestBody,
+        response: { 202: ResetAccepted, ...errors },
       },
     },
     async (request, reply) => {
@@ -221,11 +217,8 @@ export function authRoutes(root: FastifyInstance, s: Services, options: { public
         tags: ["users"],
         summary: "Create (and email) a one-time link for a user to set their password",
         params: z.object({ id: z.string() }),
-        body: z.object({ email: z.boolean().default(true) }).default({ email: true }),
-        response: {
-          201: z.object({ url: z.string(), expiresAt: z.string(), revision: z.number() }),
-          ...errors,
-        },
+        body: PasswordLinkBody,
+        response: { 201: PasswordLink, ...errors },
       },
     },
     async (request, reply) => {

@@ -8,6 +8,7 @@ import { groupRoutes } from "./groups.ts";
 import { organizationRoutes } from "./organizations.ts";
 import { ruleRoutes } from "./rules.ts";
 import { tokenRoutes } from "./tokens.ts";
+import { userAccessRoutes } from "./user-access.ts";
 import { userRoutes } from "./users.ts";
 
 /** Every admin route, registered in a context whose validator and serializer are zod's. */
@@ -20,5 +21,6 @@ export function adminRoutes(app: FastifyInstance, s: Services): void {
   delegationRoutes(app, s);
   auditRoutes(app, s);
   userRoutes(app, s);
+  userAccessRoutes(app, s);
   groupRoutes(app, s);
 }

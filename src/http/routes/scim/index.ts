@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { Services } from "../../services.ts";
+import { scimDiscoveryRoutes } from "./discovery.ts";
+import { SCIM_CONTENT_TYPE, scimError, scimErrorHandler } from "./errors.ts";
+import { scimGroupRoutes } from "./groups.ts";
+import { scimUserRoutes } from "./users.ts";
+
+export type ScimOptions = {
+  /** The URL people reach this server at; otherwise the request's own. */
+  readonly publicUrl?: string | undefined;
+};
+
+/**
+ * SCIM 2.0 (RFC 7643, RFC 7644) for identity providers (Entra ID, Okta), to
+ * register with the prefix `/scim/v2`. Authenticated by an API token with
+ * the `scim` scope, which names the organization. Its own body parsing
+ * (application/scim+json, and JSON whatever the media type says), its own
+ * errors (the SCIM error schema) and its own 404.
+ */
+export function scimRoutes(s: Services, options: ScimOptions = {}): FastifyPluginAsync {
+  return async (app: FastifyInstance) => {
+    // Clients send application/scim+json, application/json (Okta's own tests do), or another type;
+    // each is read as JSON (refusing prototype poisoning), and an empty body as none.
+    const json = app.getDefaultJsonParser("error", "error");
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("*", { parseAs: "string" }, (request: FastifyRequest, body: string, done) => {
+      if (body.trim() === "") done(null, undefined);
+      else json(request, body, done);
+    });
+    app.setErrorHandler(scimErrorHandler);
+    app.setNotFoundHandler((request, reply) => {
+      void reply
+        .status(404)
+        .type(SCIM_CONTENT_TYPE)
+        .send(scimError(404, `No SCIM endpoint ${request.method} ${request.url.split("?")[0]}.`));
+    });
+    scimDiscoveryRoutes(app, s, options.publicUrl);
+    scimUserRoutes(app, s, options.publicUrl);
+    scimGroupRoutes(app, s, options.publicUrl);
+  };
+}

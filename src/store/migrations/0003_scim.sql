@@ -1,0 +1,2 @@
+ALTER TABLE "groups" ADD COLUMN "external_id" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "groups_org_external_id_key" ON "groups" USING btree ("org_id","external_id") WHERE "groups"."external_id" is not null;
