@@ -146,6 +146,15 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // The check API: plain JSON Schema, Fastify's compiled validator and serializer.
   await app.register(async (check) => {
     check.addHook("preValidation", authenticateFirst(services.auth));
+    // Plain JSON.parse, without secure-json-parse's scan of every key: the check
+    // schemas allow no other properties, so `__proto__` or `constructor` keys are refused by validation.
+    check.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch (e) {
+        done(e as Error, undefined);
+      }
+    });
     checkRoutes(check, services);
   });
 

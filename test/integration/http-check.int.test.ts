@@ -144,6 +144,21 @@ describeBackends("HTTP: check API", (store) => {
   test("bad input gets a problem with a stable code", async () => {
     const cases: [string, string, unknown, number, string][] = [
       ["POST", "/api/v1/access/check", "{not json", 400, "request.invalid"],
+      ["POST", "/api/v1/access/check", "", 400, "request.invalid"],
+      [
+        "POST",
+        "/api/v1/access/check",
+        '{"user":"alice@x.test","resource":"finance","type":"app","capability":"view","__proto__":{"admin":true}}',
+        400,
+        "request.invalid",
+      ],
+      [
+        "POST",
+        "/api/v1/access/check/batch",
+        '{"checks":[{"user":"alice@x.test","resource":"finance","type":"app","capability":"view","constructor":{"prototype":{}}}]}',
+        400,
+        "request.invalid",
+      ],
       ["POST", "/api/v1/access/check", { user: "alice@x.test" }, 400, "request.invalid"],
       [
         "POST",
