@@ -299,7 +299,7 @@ export async function getGroupDetail(store: Store, orgId: OrgId, id: string): Pr
     sql`select u.id, u.email, u.first_name, u.last_name, u.status
         from group_user_members m join users u on u.id = m.user_id
         where m.org_id = ${orgId} and m.group_id = ${id}
-        order by u.last_name, u.first_name, u.id`,
+        order by lower(u.last_name), lower(u.first_name), u.id`,
   );
   const children = await rows<{ id: string; name: string }>(
     store.db,

@@ -66,6 +66,9 @@ type UserRow = {
   last_active_at: Date | string | null;
   /** last_active_at in ISO 8601 with its microseconds, for the cursor (STACK.md, pitfall 12). */
   active_key: string | null;
+  /** lower(last_name) and lower(first_name): the name sort's keys, as the database lower-cases them. */
+  last_key: string;
+  first_key: string;
   role: OrgRole;
 };
 
@@ -114,14 +117,15 @@ function decodeCursor(text: string | undefined, sort: UserListInput["sort"]): Cu
   });
 }
 
-const BY_NAME = sql`order by u.last_name, u.first_name, u.id`;
+// Case-insensitive, as people read a list of names (PGlite's C collation would put "de Vries" after "Young").
+const BY_NAME = sql`order by lower(u.last_name), lower(u.first_name), u.id`;
 const BY_RECENT = sql`order by u.last_active_at desc nulls last, u.id desc`;
 
 /**
  * The queries of the page after the cursor, each a function of how many rows
  * are still wanted; each continues where the previous one ran out. Every one
- * can walk an index from the cursor: by name, (org_id, last_name,
- * first_name); by recent activity, (org_id, last_active_at desc nulls last,
+ * can walk an index from the cursor: by name, (org_id, lower(last_name),
+ * lower(first_name), id); by recent activity, (org_id, last_active_at desc nulls last,
  * id desc) once it exists. After an active user come the active users after
  * them, then the never-active ones: two ordered scans, not an OR that no
  * index answers.
@@ -138,7 +142,7 @@ function pageQueries(
     if (cursor?.sort !== "name") return [page(sql``, BY_NAME)];
     return [
       page(
-        sql`and (u.last_name, u.first_name, u.id) > (${cursor.last}, ${cursor.first}, ${cursor.id})`,
+        sql`and (lower(u.last_name), lower(u.first_name), u.id) > (${cursor.last}, ${cursor.first}, ${cursor.id})`,
         BY_NAME,
       ),
     ];
@@ -193,7 +197,7 @@ export async function listUsers(store: Store, orgId: OrgId, input: UserListInput
     list.length > input.limit && last
       ? encodeCursor(
           input.sort === "name"
-            ? { sort: "name", last: last.last_name, first: last.first_name, id: last.id }
+            ? { sort: "name", last: last.last_key, first: last.first_key, id: last.id }
             : { sort: "recent", at: last.active_key, id: last.id },
         )
       : null;
@@ -213,6 +217,7 @@ function selectUsers(admins: GroupReach, tail: SQL): SQL {
   return sql`select u.id, u.email, u.first_name, u.last_name, u.status, u.external_id, u.attributes, u.owner,
           u.created_at, u.last_active_at,
           to_char(u.last_active_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as active_key,
+          lower(u.last_name) as last_key, lower(u.first_name) as first_key,
           case when ${memberOf(admins, sql`u.id`)} then (case when u.owner then 'owner' else 'admin' end)
                else 'member' end as role
         from users u

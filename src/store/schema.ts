@@ -101,7 +101,8 @@ export const users = pgTable(
     uniqueIndex("users_org_external_id_key")
       .on(t.orgId, t.externalId)
       .where(sql`${t.externalId} is not null`),
-    index("users_org_name_idx").on(t.orgId, t.lastName, t.firstName),
+    // The users table sorted by name, case-insensitively, paged by keyset.
+    index("users_org_name_idx").on(t.orgId, sql`lower(${t.lastName})`, sql`lower(${t.firstName})`, t.id),
     // "Recent activity" sorting and paging of the users table.
     index("users_org_active_idx").on(t.orgId, t.lastActiveAt.desc().nullsLast(), t.id.desc()),
   ],

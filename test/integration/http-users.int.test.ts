@@ -261,8 +261,13 @@ describeBackends("HTTP: users", (store) => {
     await invite(org, { email: "z@x.test", firstName: "Zoe", lastName: "Adams", groupIds: [team.id] });
     await invite(org, { email: "a@x.test", firstName: "Amy", lastName: "Young" });
     await invite(org, { email: "b@x.test", firstName: "Bea", lastName: "Adams" });
+    await invite(org, { email: "d@x.test", firstName: "Dirk", lastName: "de Vries" });
     const page = await list(org, "q=x.test");
-    assert.deepEqual(emails(page), ["b@x.test", "z@x.test", "a@x.test"], "last name, then first name");
+    assert.deepEqual(
+      emails(page),
+      ["b@x.test", "z@x.test", "d@x.test", "a@x.test"],
+      "last name, then first name, whatever their case",
+    );
     const zoe = page.users[1] as unknown as { groups: { id: string; name: string }[]; lastActiveAt: null };
     assert.deepEqual(zoe.groups, [
       { id: all.id, name: "All of us" },
@@ -288,6 +293,10 @@ describeBackends("HTTP: users", (store) => {
       ["Eve", "Brown"],
       ["Tom", "Brown"],
       ["Sam", "Brown"],
+      ["jan", "de Vries"],
+      ["Ann", "DE VRIES"],
+      ["bob", "de vries"],
+      ["Ann", "de Vries"],
     ];
     const users: { id: string; first: string; last: string; at: string | null }[] = [];
     const stamps = [
@@ -311,7 +320,10 @@ describeBackends("HTTP: users", (store) => {
     const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     const ownerRow = { id: org.adminId, first: "Olive", last: "", at: null };
     const all = [...users, ownerRow];
-    const byName = [...all].sort((a, b) => cmp(a.last, b.last) || cmp(a.first, b.first) || cmp(a.id, b.id));
+    const lower = (t: string) => t.toLowerCase();
+    const byName = [...all].sort(
+      (a, b) => cmp(lower(a.last), lower(b.last)) || cmp(lower(a.first), lower(b.first)) || cmp(a.id, b.id),
+    );
     for (const limit of [1, 4, 5]) {
       const walked = await walk(org, "sort=name", limit);
       assert.deepEqual(
