@@ -14,7 +14,7 @@ import {
   type Actor,
   type AuditEntry,
   appendAudit,
-  appendChanges,
+  commitRevision,
   type Db,
   enqueueMessages,
   getDelegation,
@@ -23,7 +23,6 @@ import {
   lockOrganization,
   nestingEdges,
   type Store,
-  setRevision,
   translateDbError,
   usersForNotification,
 } from "../store/index.ts";
@@ -140,8 +139,7 @@ async function execute<T>(
     return { revision, changed: false, value };
   }
   const next = revision + 1;
-  await setRevision(tx, org.id, next);
-  await appendChanges(tx, org.id, next, events, at);
+  await commitRevision(tx, org.id, next, events, at);
   await appendAudit(tx, org.id, next, ctx.actor, ctx.requestId ?? null, at, audits);
   await enqueueNotifications(tx, org, next, at, lines);
   return { revision: next, changed: true, value };

@@ -75,7 +75,7 @@ export async function addMembers(
     ),
   );
   const newUsers = users.filter((u) => !present.has(u.id));
-  const presentGroups = new Set<string>(await explicitGroupMembers(w.tx, group.id));
+  const presentGroups = new Set<string>(groups.length > 0 ? await explicitGroupMembers(w.tx, group.id) : []);
   const newGroups = groups.filter((g) => !presentGroups.has(g.id));
   if (newGroups.length > 0) {
     const edges = await nestingEdges(w.tx, w.org.id);
@@ -131,12 +131,15 @@ export async function removeMembers(
   const { users, groups } = await loadMembers(w, members);
   if (users.length + groups.length === 0) return { userIds: [], groupIds: [] };
   assertMembersEditable(group, { users: users.length > 0, removal: true });
-  const userIds = await explicitUserMembers(
-    w.tx,
-    group.id,
-    users.map((u) => u.id),
-  );
-  const present = new Set(await explicitGroupMembers(w.tx, group.id));
+  const userIds =
+    users.length > 0
+      ? await explicitUserMembers(
+          w.tx,
+          group.id,
+          users.map((u) => u.id),
+        )
+      : [];
+  const present = new Set(groups.length > 0 ? await explicitGroupMembers(w.tx, group.id) : []);
   const groupIds = groups.map((g) => g.id).filter((g) => present.has(g));
   if (userIds.length + groupIds.length === 0) return { userIds: [], groupIds: [] };
   const reached =

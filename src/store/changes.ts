@@ -6,26 +6,41 @@ import * as t from "./schema.ts";
 /** The channel on which a committed revision is announced, as `orgId:revision`. */
 export const CHANGES_CHANNEL = "roster_changes";
 
-/** Appends a command's events under its revision; the NOTIFY is delivered at commit. */
-export async function appendChanges(
+const CHUNK = 500;
+
+/**
+ * Moves the organization to `revision` and appends the command's events under
+ * it, announcing it (the NOTIFY is delivered at commit). One statement for a
+ * usual change: every round trip is spent holding the organization's lock.
+ */
+export async function commitRevision(
   tx: Db,
   orgId: OrgId,
   revision: number,
   events: readonly ChangeEvent[],
   at: Date,
 ): Promise<void> {
-  if (events.length === 0) return;
-  // Chunked: a force-delete of a large group can emit thousands of events.
-  for (let i = 0; i < events.length; i += 500) {
-    await tx
-      .insert(t.changes)
-      .values(
-        events
-          .slice(i, i + 500)
-          .map((event, j) => ({ orgId, revision, seq: i + j, type: event.type, event, createdAt: at })),
-      );
+  const row = (event: ChangeEvent, seq: number) =>
+    sql`(${orgId}, ${revision}, ${seq}, ${event.type}, ${JSON.stringify(event)}::jsonb, ${at.toISOString()}::timestamptz)`;
+  // A force-delete of a large group can emit thousands of events: all but the last chunk go first.
+  let first = 0;
+  for (; events.length - first > CHUNK; first += CHUNK) {
+    await tx.execute(
+      sql`insert into changes (org_id, revision, seq, type, event, created_at)
+          values ${sql.join(
+            events.slice(first, first + CHUNK).map((e, j) => row(e, first + j)),
+            sql`, `,
+          )}`,
+    );
   }
-  await tx.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${`${orgId}:${revision}`})`);
+  const rest = events.slice(first).map((e, j) => row(e, first + j));
+  const logged =
+    rest.length > 0
+      ? sql`, logged as (insert into changes (org_id, revision, seq, type, event, created_at) values ${sql.join(rest, sql`, `)})`
+      : sql``;
+  await tx.execute(sql`
+    with bumped as (update organizations set revision = ${revision} where id = ${orgId}) ${logged}
+    select pg_notify(${CHANGES_CHANNEL}, ${`${orgId}:${revision}`})`);
 }
 
 /**

@@ -13,10 +13,6 @@ export async function lockOrganization(tx: Db, orgId: OrgId): Promise<LockedOrga
   return { organization: toOrganization(row), revision: row.revision };
 }
 
-export async function setRevision(tx: Db, orgId: OrgId, revision: number): Promise<void> {
-  await tx.update(t.organizations).set({ revision }).where(eq(t.organizations.id, orgId));
-}
-
 export async function insertOrganization(tx: Db, org: Organization): Promise<void> {
   await tx.insert(t.organizations).values({ ...org, revision: 0, createdAt: new Date(org.createdAt) });
 }

@@ -44,6 +44,19 @@ test("CSV files are read by their header, with quoted fields and ;-lists", () =>
 });
 
 describeBackends("import", (store) => {
+  test("one transaction of 1,200 users is one revision of more than 500 logged changes, read back whole", async () => {
+    const org = await newOrg(store());
+    const users = Array.from({ length: 1200 }, (_, i) => ({ email: `bulk${i}@x.test` }));
+    const { state } = await loadSnapshot(store(), org.organization.id);
+    const plan = planImport(state, { users });
+    const before = await org.revision();
+    const result = await importData(org.ctx(), plan, { chunk: 2000 });
+    assert.equal(result.revision, before + 1);
+    const after = await loadSnapshot(store(), org.organization.id);
+    assert.equal([...after.state.users.values()].filter((u) => u.email.startsWith("bulk")).length, 1200);
+    await assertLogMatchesStore(store(), org);
+  });
+
   test("a dry run lists exactly the changes; the import makes them; importing again changes nothing", async () => {
     const org = await newOrg(store());
     const ctx = org.ctx();
