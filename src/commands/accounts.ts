@@ -152,6 +152,8 @@ export async function signIn(store: Store, input: { email: string; password: str
     csrfToken,
     expiresAt,
     organizations: orgs.map((o) => ({ id: o.org_id, name: o.name, slug: o.slug })),
+    /** The person as a user of each organization (a sign-in is activity in all of them). */
+    users: orgs.map((o) => ({ orgId: o.org_id as OrgId, userId: o.user_id as UserId })),
   };
 }
 

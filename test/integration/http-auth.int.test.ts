@@ -80,6 +80,9 @@ describeBackends("HTTP: console sessions", (store: () => Store) => {
   test("writes need the CSRF token; a member with nothing to administer is refused; sign-out ends the session", async () => {
     const b = browser(api);
     await b.send("POST", "/api/v1/auth/sign-in", { email: org.adminEmail, password: "a good long password" });
+    await api.activity.flush();
+    const me = await api.call(org.token, "GET", `/api/v1/users/${org.adminId}`);
+    assert.ok(me.body.user.lastActiveAt, `a sign-in is activity: ${me.text}`);
     const noCsrf = await b.send("PATCH", "/api/v1/organization", { name: "Renamed" }, false);
     assert.equal(noCsrf.status, 403);
     assert.equal(noCsrf.body.code, "auth.csrf");

@@ -10,6 +10,8 @@ export const OPERATOR_TOKEN = "operator-token-for-tests-0123456789";
 export type TestApi = {
   readonly app: FastifyInstance;
   readonly index: AccessIndex;
+  /** Last activity, written only when a test flushes it. */
+  readonly activity: ActivityRecorder;
   /** A request with a bearer token; JSON bodies are sent as JSON. */
   call(
     token: string | null,
@@ -60,6 +62,7 @@ export async function startApi(store: Store): Promise<TestApi> {
   return {
     app,
     index,
+    activity,
     call,
     async newOrg(plan = "enterprise") {
       const slug = `h-${randomUUID().slice(0, 12)}`;

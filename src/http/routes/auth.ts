@@ -95,6 +95,7 @@ export function authRoutes(root: FastifyInstance, s: Services, options: { public
       try {
         const session = await signIn(s.store, request.body);
         limiter.succeed(key);
+        for (const { orgId, userId } of session.users) s.activity.record(orgId, userId);
         setCookie(reply, request, session.sessionId, SESSION_HOURS * 3600);
         return {
           csrfToken: session.csrfToken,
