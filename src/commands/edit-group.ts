@@ -80,7 +80,7 @@ async function applyStep(w: Work, group: Group, step: MemberStep): Promise<void>
 }
 
 /** A delegate may only nest groups created under their delegation. */
-async function assertNestedInDelegation(w: Work, delegationId: string, steps: readonly MemberStep[]) {
+export async function assertNestedInDelegation(w: Work, delegationId: string, steps: readonly MemberStep[]) {
   const nested = steps.flatMap((s) => (s.op === "add" || s.op === "replace" ? s.members.groupIds : []));
   if (nested.length === 0) return;
   const outside = (await getGroups(w.tx, w.org.id, nested)).filter((g) => g.delegationId !== delegationId);

@@ -143,46 +143,48 @@ export async function setRules(ctx: CommandContext, input: SetRulesInput) {
 
 /** Removes rules; locked system rules cannot be removed. A delegate removes only rules of their groups in scope. */
 export async function removeRules(ctx: CommandContext, ruleIds: readonly RuleId[]) {
-  return runCommand(ctx, async (w) => {
-    requireRuleAuthority(w);
-    const removed: Rule[] = [];
-    for (const id of new Set(ruleIds)) {
-      const rule = (await getRule(w.tx, w.org.id, id)) ?? fail("rule.not_found", `No rule ${id}.`, { id });
-      if (rule.locked)
-        fail("rule.locked", "This is a locked system rule: it cannot be removed.", { rule: id });
-      const subject = await loadSubject(w, rule.subject);
-      if (w.ctx.authority.kind === "delegate") {
-        const scope: RuleScope =
-          rule.resourceId === null
-            ? { kind: "all_current_and_future", type: rule.type }
-            : { kind: "resource", resourceId: rule.resourceId };
-        const resources = rule.resourceId ? await loadResources(w, [rule.resourceId]) : [];
-        assertDelegateScope(await currentDelegation(w), scope, resources);
-      }
-      const words = await describeRules(w, [rule]);
-      removed.push(rule);
-      w.emit({ type: "rule.removed", ruleId: id });
-      w.audit({
-        action: "rule.remove",
-        targetType: "rule",
-        targetId: id,
-        targetLabel: subject.label,
-        before: rule,
-        after: null,
-      });
-      if (subject.group) {
-        await notifyGroupMembers(
-          w,
-          subject.group,
-          `${subject.group.name} no longer gives ${words.join(", ")}.`,
-        );
-      }
+  return runCommand(ctx, (w) => removeRulesIn(w, ruleIds));
+}
+
+/** `removeRules` inside a command (shared with the commands that replace a group's rules). */
+export async function removeRulesIn(w: Work, ruleIds: readonly RuleId[]) {
+  requireRuleAuthority(w);
+  const removed: Rule[] = [];
+  for (const id of new Set(ruleIds)) {
+    const rule = (await getRule(w.tx, w.org.id, id)) ?? fail("rule.not_found", `No rule ${id}.`, { id });
+    if (rule.locked) fail("rule.locked", "This is a locked system rule: it cannot be removed.", { rule: id });
+    const subject = await loadSubject(w, rule.subject);
+    if (w.ctx.authority.kind === "delegate") {
+      const scope: RuleScope =
+        rule.resourceId === null
+          ? { kind: "all_current_and_future", type: rule.type }
+          : { kind: "resource", resourceId: rule.resourceId };
+      const resources = rule.resourceId ? await loadResources(w, [rule.resourceId]) : [];
+      assertDelegateScope(await currentDelegation(w), scope, resources);
     }
-    await deleteRules(
-      w.tx,
-      w.org.id,
-      removed.map((r) => r.id),
-    );
-    return { removed };
-  });
+    const words = await describeRules(w, [rule]);
+    removed.push(rule);
+    w.emit({ type: "rule.removed", ruleId: id });
+    w.audit({
+      action: "rule.remove",
+      targetType: "rule",
+      targetId: id,
+      targetLabel: subject.label,
+      before: rule,
+      after: null,
+    });
+    if (subject.group) {
+      await notifyGroupMembers(
+        w,
+        subject.group,
+        `${subject.group.name} no longer gives ${words.join(", ")}.`,
+      );
+    }
+  }
+  await deleteRules(
+    w.tx,
+    w.org.id,
+    removed.map((r) => r.id),
+  );
+  return { removed };
 }

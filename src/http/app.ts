@@ -126,10 +126,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/healthz", { schema: { hide: true } }, async () => ({ ok: true }));
   if (consoleBuilt) {
-    // The console's files: hashed assets cached for good, index.html revalidated.
+    // The console's files: hashed assets cached for good, index.html revalidated. Looked up per
+    // request (wildcard), so a rebuild while the server runs serves the new files; a miss goes
+    // to the not-found handler above.
     await app.register(fastifyStatic, {
       root: consoleDir,
-      wildcard: false,
+      wildcard: true,
       cacheControl: false,
       setHeaders: (reply, path) =>
         void reply.header(

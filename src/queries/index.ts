@@ -3,6 +3,7 @@ export * from "./auth.ts";
 export { findResource, listResources, listResourceTypes, previewRole } from "./catalog.ts";
 export * from "./csv.ts";
 export * from "./exports.ts";
+export { type GroupsUsers, usersOfGroups } from "./group-users.ts";
 export { getGroupDetail, listGroups } from "./groups.ts";
 export { listNotifications, searchAudit } from "./notifications.ts";
 export * from "./organizations.ts";

@@ -6,6 +6,7 @@ export * from "./db.ts";
 export * from "./db-errors.ts";
 export * from "./groups.ts";
 export { LOCK_FILE, lockHolder } from "./lock.ts";
+export * from "./organization-settings.ts";
 export * from "./organizations.ts";
 export * from "./outbox.ts";
 export * from "./rules.ts";

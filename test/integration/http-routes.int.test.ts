@@ -51,6 +51,8 @@ function requestFor(route: Route, ids: Ids): { query?: string; body?: unknown } 
       body: { name: "Made here", slug: `made-${Date.now()}`, plan: "team", admin: { email: "made@x.test" } },
     },
     "PATCH /api/v1/organization": { body: { name: "Taken over" } },
+    "PUT /api/v1/organization/smtp": { body: { host: "smtp.attacker.test", port: 25 } },
+    "DELETE /api/v1/organization/smtp": {},
     "POST /api/v1/tokens": { body: { name: "mine now", scopes: ["admin"] } },
     "POST /api/v1/resource-types": {
       body: {
@@ -103,6 +105,13 @@ function requestFor(route: Route, ids: Ids): { query?: string; body?: unknown } 
     "POST /api/v1/groups/{id}/members": { body: { userIds: [ids.user] } },
     "POST /api/v1/groups/{id}/members/remove": { body: { userIds: [ids.user] } },
     "POST /api/v1/groups/bulk/privileges": { body: { groupIds: [ids.group], privileges: false } },
+    "POST /api/v1/groups/definition": { body: { name: "Defined group", userIds: [ids.user] } },
+    "PUT /api/v1/groups/{id}/definition": {
+      body: { name: "Redefined", description: "", allUsers: false, privileges: false, notify: "none" },
+    },
+    "POST /api/v1/groups/bulk/notify": { body: { groupIds: [ids.group], notify: "email" } },
+    "POST /api/v1/groups/bulk/delete": { body: { groupIds: [ids.group], force: true } },
+    "POST /api/v1/groups/bulk/users": { body: { groupIds: [ids.group] } },
     "POST /api/v1/auth/sign-in": { body: { email: "nobody@x.test", password: "wrong password" } },
     "POST /api/v1/auth/sign-out": { body: {} },
     "POST /api/v1/auth/switch": { body: { organizationId: "org_unknown" } },

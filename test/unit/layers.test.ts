@@ -1,9 +1,82 @@
 import assert from "node:assert/strict";
+import { posix } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { checkLayers, importsOf, readSources } from "../support/layers.ts";
+import ts from "typescript";
+import { checkLayers, importsOf, readSources, type Source } from "../support/layers.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * The console (web/) runs in a browser and talks to the server over HTTP
+ * only: of the server it imports the contracts, as types (z.infer), so no
+ * server code and no zod reach the bundle; of packages, the browser ones.
+ */
+const WEB_PACKAGES = [
+  "react",
+  "react-dom",
+  "@mantine/core",
+  "@mantine/hooks",
+  "@tanstack/react-query",
+  "@tanstack/react-table",
+  // The build's own configuration (web/vite.config.ts).
+  "vite",
+  "@vitejs/plugin-react",
+];
+/** Packages the console may name in types only. */
+const WEB_TYPE_PACKAGES = ["zod"];
+
+function isTypeOnly(node: ts.ImportDeclaration | ts.ExportDeclaration): boolean {
+  if (ts.isExportDeclaration(node)) return node.isTypeOnly;
+  const clause = node.importClause;
+  if (!clause) return false; // a bare `import "x"` runs x
+  if (clause.isTypeOnly) return true;
+  const bindings = clause.namedBindings;
+  return (
+    clause.name === undefined &&
+    bindings !== undefined &&
+    ts.isNamedImports(bindings) &&
+    bindings.elements.length > 0 &&
+    bindings.elements.every((e) => e.isTypeOnly)
+  );
+}
+
+/** The console's imports that break the rule above, one line each. */
+function webViolations(sources: Iterable<Source>): string[] {
+  const out: string[] = [];
+  for (const { path, text } of sources) {
+    if (!path.startsWith("web/")) continue;
+    const kind = path.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+    const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, kind);
+    const visit = (node: ts.Node): void => {
+      if (
+        (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+        node.moduleSpecifier &&
+        ts.isStringLiteral(node.moduleSpecifier)
+      ) {
+        const at = `${path}:${file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1}`;
+        const spec = node.moduleSpecifier.text;
+        if (spec.startsWith(".")) {
+          const target = posix.normalize(posix.join(posix.dirname(path), spec));
+          if (target.startsWith("src/") && !isTypeOnly(node))
+            out.push(
+              `${at}: imports ${target} at run time (the console takes the contracts as types: import type)`,
+            );
+        } else {
+          const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!;
+          if (WEB_TYPE_PACKAGES.includes(name)) {
+            if (!isTypeOnly(node)) out.push(`${at}: imports ${name} at run time (types only in the console)`);
+          } else if (!WEB_PACKAGES.includes(name)) {
+            out.push(`${at}: imports ${spec} (not a package of the console)`);
+          }
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+  }
+  return out;
+}
 
 describe("layers (ARCHITECTURE.md)", () => {
   test("no import in src/ or web/ crosses a layer the wrong way or reaches past an index.ts", () => {
@@ -59,6 +132,58 @@ describe("layers (ARCHITECTURE.md)", () => {
       "src/main.ts:2: imports src/http/app.ts (layer src/main.ts must import src/http through src/http/index.ts)",
       "src/jobs/nightly.ts: src/jobs is not a layer of ARCHITECTURE.md (add it to the table first)",
       "web/src/pages/Users.tsx:2: imports src/domain/index.ts (layer web may not import layer src/domain)",
+    ]);
+  });
+
+  test("web/ takes of the server only the contracts, as types, and only browser packages", () => {
+    const web = readSources(root, ["web"]);
+    assert.ok(
+      web.length > 10,
+      `scanned only ${web.length} files of web/: the checker is not reading the console`,
+    );
+    assert.ok(
+      web.some((s) => /from "(\.\.\/)+src\/contracts\/index\.ts"/.test(s.text)),
+      "the console no longer reads the contracts: is this checker still looking at the right imports?",
+    );
+    const violations = webViolations(web);
+    assert.deepEqual(violations, [], `imports that break the console's rule:\n${violations.join("\n")}`);
+  });
+
+  test("the console's rule finds each kind of violation in an example, and only those", () => {
+    const example: Source[] = [
+      {
+        path: "web/src/ok.tsx",
+        text: [
+          `import type { z } from "zod";`,
+          `import type * as C from "../../src/contracts/index.ts";`,
+          `import { type UserList, type UserDetail } from "../../src/contracts/index.ts";`,
+          `import { Button } from "@mantine/core";`,
+          `import { useState } from "react";`,
+          `import { api } from "./api.ts";`,
+          `export type { Me } from "../../src/contracts/index.ts";`,
+        ].join("\n"),
+      },
+      {
+        path: "web/src/bad.tsx",
+        text: [
+          `import { UserList } from "../../src/contracts/index.ts";`,
+          `import { z } from "zod";`,
+          `import Fastify from "fastify";`,
+          `import { readFileSync } from "node:fs";`,
+          `export { Problem } from "../../src/contracts/index.ts";`,
+          `import { type A, B } from "../../src/contracts/index.ts";`,
+        ].join("\n"),
+      },
+      // Not the console: the rule does not apply.
+      { path: "src/http/app.ts", text: `import Fastify from "fastify";` },
+    ];
+    assert.deepEqual(webViolations(example), [
+      "web/src/bad.tsx:1: imports src/contracts/index.ts at run time (the console takes the contracts as types: import type)",
+      "web/src/bad.tsx:2: imports zod at run time (types only in the console)",
+      "web/src/bad.tsx:3: imports fastify (not a package of the console)",
+      "web/src/bad.tsx:4: imports node:fs (not a package of the console)",
+      "web/src/bad.tsx:5: imports src/contracts/index.ts at run time (the console takes the contracts as types: import type)",
+      "web/src/bad.tsx:6: imports src/contracts/index.ts at run time (the console takes the contracts as types: import type)",
     ]);
   });
 

@@ -4,9 +4,11 @@ import { auditRoutes } from "./audit.ts";
 import { catalogRoutes } from "./catalog.ts";
 import { delegationRoutes } from "./delegations.ts";
 import { filterRoutes } from "./filters.ts";
+import { groupDefinitionRoutes } from "./group-definitions.ts";
 import { groupRoutes } from "./groups.ts";
 import { organizationRoutes } from "./organizations.ts";
 import { ruleRoutes } from "./rules.ts";
+import { smtpRoutes } from "./smtp.ts";
 import { tokenRoutes } from "./tokens.ts";
 import { userAccessRoutes } from "./user-access.ts";
 import { userRoutes } from "./users.ts";
@@ -14,6 +16,7 @@ import { userRoutes } from "./users.ts";
 /** Every admin route, registered in a context whose validator and serializer are zod's. */
 export function adminRoutes(app: FastifyInstance, s: Services): void {
   organizationRoutes(app, s);
+  smtpRoutes(app, s);
   tokenRoutes(app, s);
   catalogRoutes(app, s);
   ruleRoutes(app, s);
@@ -23,4 +26,5 @@ export function adminRoutes(app: FastifyInstance, s: Services): void {
   userRoutes(app, s);
   userAccessRoutes(app, s);
   groupRoutes(app, s);
+  groupDefinitionRoutes(app, s);
 }

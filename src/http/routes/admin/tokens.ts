@@ -2,21 +2,12 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { createToken, revokeToken } from "../../../commands/index.ts";
-import { Problem, TokenScope } from "../../../contracts/index.ts";
+import { Problem, TokenBody, TokenCreated, TokenList, TokenRevoked } from "../../../contracts/index.ts";
 import { listOrganizationTokens } from "../../../queries/index.ts";
 import type { Services } from "../../services.ts";
 import { adminContext, adminOrg, written } from "./context.ts";
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
-const TokenInfo = z.object({
-  id: z.string(),
-  name: z.string(),
-  scopes: z.array(z.string()),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-});
 
 export function tokenRoutes(root: FastifyInstance, s: Services): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -26,18 +17,8 @@ export function tokenRoutes(root: FastifyInstance, s: Services): void {
       schema: {
         tags: ["tokens"],
         summary: "Create an API token; the token is in this answer only, and stored as an HMAC",
-        body: z.object({ name: z.string().min(1).max(100), scopes: z.array(TokenScope).min(1) }),
-        response: {
-          201: z.object({
-            id: z.string(),
-            name: z.string(),
-            scopes: z.array(z.string()),
-            token: z.string(),
-            createdAt: z.string(),
-            revision: z.number(),
-          }),
-          ...errors,
-        },
+        body: TokenBody,
+        response: { 201: TokenCreated, ...errors },
       },
     },
     async (request, reply) =>
@@ -49,7 +30,7 @@ export function tokenRoutes(root: FastifyInstance, s: Services): void {
       schema: {
         tags: ["tokens"],
         summary: "The organization's API tokens (never the secrets)",
-        response: { 200: z.object({ tokens: z.array(TokenInfo) }), ...errors },
+        response: { 200: TokenList, ...errors },
       },
     },
     async (request) => ({ tokens: await listOrganizationTokens(s.store, await adminOrg(s, request)) }),
@@ -61,7 +42,7 @@ export function tokenRoutes(root: FastifyInstance, s: Services): void {
         tags: ["tokens"],
         summary: "Revoke a token",
         params: z.object({ id: z.string() }),
-        response: { 200: z.object({ id: z.string(), revision: z.number() }), ...errors },
+        response: { 200: TokenRevoked, ...errors },
       },
     },
     async (request, reply) => {
