@@ -23,12 +23,17 @@ while (Date.now() < end) {
     body: JSON.stringify({ userIds: [`usr_${prefix}${Math.floor(i / 2) % 1000}`] }),
   })
     .then(async (res) => {
-      await res.arrayBuffer();
-      if (res.status >= 300) failed++;
-      else sent++;
+      const text = await res.text();
+      if (res.status >= 300) {
+        // The first few failures, so a run says why writes failed.
+        if (failed < 3) console.error(`write failed: ${res.status} ${text.slice(0, 300)}`);
+        failed++;
+      } else sent++;
       latencies.push(performance.now() - started);
     })
-    .catch(() => {
+    .catch((e: unknown) => {
+      if (failed < 3)
+        console.error(`write failed: ${String(e)} (${String((e as { cause?: unknown }).cause)})`);
       failed++;
     })
     .finally(() => inFlight.delete(p));
