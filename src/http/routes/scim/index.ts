@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { Services } from "../../services.ts";
 import { scimDiscoveryRoutes } from "./discovery.ts";
 import { SCIM_CONTENT_TYPE, scimError, scimErrorHandler } from "./errors.ts";
@@ -28,12 +28,15 @@ export function scimRoutes(s: Services, options: ScimOptions = {}): FastifyPlugi
       else json(request, body, done);
     });
     app.setErrorHandler(scimErrorHandler);
-    app.setNotFoundHandler((request, reply) => {
-      void reply
+    const notFound = (request: FastifyRequest, reply: FastifyReply) =>
+      reply
         .status(404)
         .type(SCIM_CONTENT_TYPE)
         .send(scimError(404, `No SCIM endpoint ${request.method} ${request.url.split("?")[0]}.`));
-    });
+    app.setNotFoundHandler(notFound);
+    // The console's files answer every other GET (a wildcard at the root): this more specific
+    // wildcard keeps unknown SCIM paths SCIM's own 404.
+    app.all("/*", { schema: { hide: true } }, notFound);
     scimDiscoveryRoutes(app, s, options.publicUrl);
     scimUserRoutes(app, s, options.publicUrl);
     scimGroupRoutes(app, s, options.publicUrl);
