@@ -3,10 +3,9 @@ import { after, before, test } from "node:test";
 import { createDelegation, createGroup, createResource, setRules } from "../../src/commands/index.ts";
 import type { DelegationId, GroupId, OrgId, UserId } from "../../src/domain/index.ts";
 import { describeBackends } from "../support/backends.ts";
-import { startApi, type TestApi, type TestResponse } from "../support/http.ts";
+import { type ApiOrg, apiHelpers, type Call, startApi, type TestApi } from "../support/http.ts";
 
-type Org = Awaited<ReturnType<TestApi["newOrg"]>>;
-type Call = [method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", url: string, body?: unknown];
+type Org = ApiOrg;
 type GroupRow = {
   id: string;
   name: string;
@@ -29,41 +28,7 @@ describeBackends("HTTP: groups", (store) => {
 
   // ---- helpers --------------------------------------------------------------------
 
-  const revisionOf = async (token: string): Promise<number> =>
-    (await api.call(token, "GET", "/api/v1/organization")).body.revision;
-
-  function assertProblem(res: TestResponse, status: number, code: string, what = ""): void {
-    assert.equal(res.status, status, `${what}: ${res.text}`);
-    assert.equal(res.body.code, code, what);
-    assert.match(String(res.headers["content-type"]), /application\/problem\+json/);
-  }
-
-  /** The call is refused with this status and code, and the organization's revision does not move. */
-  async function refused(token: string, [method, url, body]: Call, status: number, code: string) {
-    const before = await revisionOf(token);
-    assertProblem(await api.call(token, method, url, body), status, code, `${method} ${url}`);
-    assert.equal(await revisionOf(token), before, `${method} ${url} moved the revision`);
-  }
-
-  /** A write answered with its revision in the body and the Roster-Revision header, which is now the org's. */
-  async function assertWritten(org: Org, res: TestResponse, status = 200) {
-    assert.equal(res.status, status, res.text);
-    assert.equal(typeof res.body.revision, "number");
-    assert.equal(res.headers["roster-revision"], String(res.body.revision));
-    assert.equal(await revisionOf(org.token), res.body.revision);
-  }
-
-  async function invite(org: Org, body: Record<string, unknown>) {
-    const res = await api.call(org.token, "POST", "/api/v1/users", body);
-    assert.equal(res.status, 201, res.text);
-    return res.body.user as { id: string; email: string };
-  }
-
-  async function group(org: Org, body: Record<string, unknown>) {
-    const res = await api.call(org.token, "POST", "/api/v1/groups", body);
-    assert.equal(res.status, 201, res.text);
-    return res.body.group as { id: string; name: string };
-  }
+  const { revisionOf, assertProblem, refused, assertWritten, invite, group } = apiHelpers(() => api);
 
   async function groups(org: Org, query = ""): Promise<GroupRow[]> {
     const res = await api.call(org.token, "GET", `/api/v1/groups${query ? `?${query}` : ""}`);

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, InjectOptions } from "fastify";
 import { AccessIndex } from "../../src/access/index.ts";
@@ -85,6 +86,49 @@ export async function startApi(store: Store): Promise<TestApi> {
     async close() {
       await app.close();
       await index.stop();
+    },
+  };
+}
+
+export type ApiOrg = Awaited<ReturnType<TestApi["newOrg"]>>;
+export type Call = [method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", url: string, body?: unknown];
+
+/** Assertions and seeding shared by the admin-route suites, bound to the suite's server (started in `before`). */
+export function apiHelpers(api: () => TestApi) {
+  const revisionOf = async (token: string): Promise<number> =>
+    (await api().call(token, "GET", "/api/v1/organization")).body.revision;
+
+  function assertProblem(res: TestResponse, status: number, code: string, what = ""): void {
+    assert.equal(res.status, status, `${what}: ${res.text}`);
+    assert.equal(res.body.code, code, what);
+    assert.match(String(res.headers["content-type"]), /application\/problem\+json/);
+  }
+
+  return {
+    revisionOf,
+    assertProblem,
+    /** The call is refused with this status and code, and the organization's revision does not move. */
+    async refused(token: string, [method, url, body]: Call, status: number, code: string) {
+      const before = await revisionOf(token);
+      assertProblem(await api().call(token, method, url, body), status, code, `${method} ${url}`);
+      assert.equal(await revisionOf(token), before, `${method} ${url} moved the revision`);
+    },
+    /** A write answered with its revision in the body and the Roster-Revision header, which is now the org's. */
+    async assertWritten(org: ApiOrg, res: TestResponse, status = 200) {
+      assert.equal(res.status, status, res.text);
+      assert.equal(typeof res.body.revision, "number");
+      assert.equal(res.headers["roster-revision"], String(res.body.revision));
+      assert.equal(await revisionOf(org.token), res.body.revision);
+    },
+    async invite(org: ApiOrg, body: Record<string, unknown>) {
+      const res = await api().call(org.token, "POST", "/api/v1/users", body);
+      assert.equal(res.status, 201, res.text);
+      return res.body.user as { id: string; email: string };
+    },
+    async group(org: ApiOrg, body: Record<string, unknown>) {
+      const res = await api().call(org.token, "POST", "/api/v1/groups", body);
+      assert.equal(res.status, 201, res.text);
+      return res.body.group as { id: string; name: string };
     },
   };
 }
