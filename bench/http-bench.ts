@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -63,11 +63,11 @@ const token = (
 await store.close();
 log(`loaded in ${Math.round(performance.now() - t0)} ms; starting the server...`);
 
-// --prof: the server writes a V8 CPU profile (open it in Chrome's DevTools) into bench/profiles/.
-const profile = args.includes("--prof") ? ["--cpu-prof", "--cpu-prof-dir=bench/profiles"] : [];
-const child = spawn(process.execPath, [...profile, "--import", "tsx", "bench/serve-child.ts"], {
+// --prof: the server writes a V8 CPU profile of each phase into bench/profiles/ (open it in Chrome's DevTools).
+const profiles = args.includes("--prof") ? "bench/profiles" : null;
+const child = spawn(process.execPath, ["--import", "tsx", "bench/serve-child.ts"], {
   env: { ...process.env, ROSTER_DATA_DIR: dataDir, PORT: "0" },
-  stdio: ["ignore", "pipe", "inherit"],
+  stdio: ["pipe", "pipe", "inherit"],
 });
 let childOut = "";
 child.stdout.on("data", (d) => {
@@ -81,22 +81,35 @@ const url: string = await new Promise((resolve, reject) => {
   child.on("exit", (code) => reject(new Error(`the server exited (${code})`)));
 });
 
-/** The server process's CPU time so far, in microseconds. */
-async function serverCpu(): Promise<number> {
+/** Sends the server a command (see serve-child.ts) and waits for the line of its answer. */
+async function ask(command: string, answer: RegExp): Promise<RegExpExecArray> {
   const seen = childOut.length;
-  child.kill("SIGUSR2");
+  child.stdin.write(`${command}\n`);
   for (;;) {
-    const m = /cpu (\d+)\n/.exec(childOut.slice(seen));
-    if (m) return Number(m[1]);
+    const m = answer.exec(childOut.slice(seen));
+    if (m) return m;
     await new Promise((r) => setTimeout(r, 5));
   }
 }
 
+/** The server process's CPU time so far, in microseconds. */
+const serverCpu = async () => Number((await ask("cpu", /cpu (\d+)\n/))[1]);
+
 /** Runs a load and returns autocannon's result with the server's CPU microseconds per request. */
-async function measured(opts: Partial<autocannon.Options> & { requests: autocannon.Request[] }) {
+async function measured(
+  phase: string,
+  opts: Partial<autocannon.Options> & { requests: autocannon.Request[] },
+) {
+  if (profiles) await ask("profile", /profiling\n/);
   const before = await serverCpu();
   const result = await run(opts);
   const cpu = (await serverCpu()) - before;
+  if (profiles) {
+    mkdirSync(profiles, { recursive: true });
+    const file = join(profiles, `${backend}-${phase}.cpuprofile`);
+    await ask(`save ${file}`, /saved\n/);
+    log(`  profile: ${file}`);
+  }
   return { result, cpuPerRequest: cpu / Math.max(1, result.requests.total) };
 }
 
@@ -138,11 +151,11 @@ try {
   log("warming up...");
   await run({ duration: 3, requests: [rotating("/api/v1/access/check", bodies) as never] });
   log(`single checks (${duration} s, ${connections} connections)...`);
-  const { result: single, cpuPerRequest: singleCpu } = await measured({
+  const { result: single, cpuPerRequest: singleCpu } = await measured("single", {
     requests: [rotating("/api/v1/access/check", bodies) as never],
   });
   log("batches of 100...");
-  const { result: batch, cpuPerRequest: batchCpu } = await measured({
+  const { result: batch, cpuPerRequest: batchCpu } = await measured("batch", {
     connections: 8,
     requests: [rotating("/api/v1/access/check/batch", batches) as never],
   });
@@ -173,7 +186,7 @@ try {
     });
     writer.on("exit", () => resolve(out));
   });
-  const mixed = await run({
+  const { result: mixed } = await measured("mixed", {
     connections: connections - 2,
     requests: [rotating("/api/v1/access/check", bodies) as never],
   });

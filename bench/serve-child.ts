@@ -1,3 +1,6 @@
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { createInterface } from "node:readline";
 import { serve } from "../src/main.ts";
 
 /** The server under load, in its own process (so the load generator has its own core). */
@@ -14,9 +17,29 @@ const stop = async () => {
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
-// The bench asks for the server's CPU time around each phase: CPU per request
-// reads the same on a busy machine, where requests per second do not.
-process.on("SIGUSR2", () => {
-  const { user, system } = process.cpuUsage();
-  process.stdout.write(`cpu ${user + system}\n`);
-});
+
+// The bench talks to this process on stdin, one command per line:
+//   cpu            prints the server's CPU time so far ("cpu <µs>"): CPU per request reads the
+//                  same on a busy machine, where requests per second do not;
+//   profile        starts a V8 CPU profile, then prints "profiling";
+//   save <file>    stops it and writes it to <file> (open it in Chrome's DevTools), then prints "saved".
+let session: Session | null = null;
+for await (const line of createInterface({ input: process.stdin })) {
+  const [command, arg] = line.split(" ");
+  if (command === "cpu") {
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`cpu ${user + system}\n`);
+  } else if (command === "profile") {
+    session = new Session();
+    session.connect();
+    await session.post("Profiler.enable");
+    await session.post("Profiler.start");
+    process.stdout.write("profiling\n");
+  } else if (command === "save" && session && arg) {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(arg, JSON.stringify(profile));
+    session.disconnect();
+    session = null;
+    process.stdout.write("saved\n");
+  }
+}
