@@ -14,7 +14,8 @@ import { FULL, generateWorkload, prng } from "./workload.ts";
  * `npm run bench:http`: the bench workload loaded into a real `roster serve`
  * (its own process), driven with autocannon on loopback. Prints single
  * checks/s and p99, batch (100 per request) checks/s, and the check p99 under
- * a mixed load (95% checks, 5% writes); `--json` prints one JSON object.
+ * a mixed load (95% checks, 5% writes), and for comparison what Node's HTTP
+ * server alone answers with the same client; `--json` prints one JSON object.
  * PostgreSQL when DATABASE_URL is set, else PGlite.
  */
 
@@ -27,10 +28,15 @@ const arg = (name: string, fallback: number) => {
 const users = arg("--users", FULL.users);
 const duration = arg("--duration", 10);
 const connections = arg("--connections", 32);
+// --workers N: the server runs as `roster serve --workers N` (PostgreSQL only).
+const workers = arg("--workers", 1);
 const log = (...a: unknown[]) => {
   if (!json) console.error(...a);
 };
 const backend = process.env.DATABASE_URL ? "postgres" : "pglite";
+if (workers > 1 && backend !== "postgres") throw new Error("--workers needs DATABASE_URL (PostgreSQL).");
+if (workers > 1 && args.includes("--prof"))
+  throw new Error("--prof profiles one server process: drop --workers.");
 
 const size =
   users === FULL.users
@@ -65,28 +71,43 @@ log(`loaded in ${Math.round(performance.now() - t0)} ms; starting the server...`
 
 // --prof: the server writes a V8 CPU profile of each phase into bench/profiles/ (open it in Chrome's DevTools).
 const profiles = args.includes("--prof") ? "bench/profiles" : null;
-const child = spawn(process.execPath, ["--import", "tsx", "bench/serve-child.ts"], {
-  env: { ...process.env, ROSTER_DATA_DIR: dataDir, PORT: "0" },
-  stdio: ["pipe", "pipe", "inherit"],
-});
-let childOut = "";
-child.stdout.on("data", (d) => {
-  childOut += d;
-});
-const url: string = await new Promise((resolve, reject) => {
-  child.stdout.on("data", () => {
-    const m = /ready (\S+)/.exec(childOut);
-    if (m) resolve(m[1]!);
+/** Starts a server process that prints "ready <url>"; its output collects in `out()`. */
+async function startServer(script: string, env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    env: { ...process.env, ...env },
+    stdio: ["pipe", "pipe", "inherit"],
   });
-  child.on("exit", (code) => reject(new Error(`the server exited (${code})`)));
+  let out = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  const url: string = await new Promise((resolve, reject) => {
+    child.stdout.on("data", () => {
+      const m = /ready (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`${script} exited (${code})`)));
+  });
+  const stop = async () => {
+    child.kill("SIGTERM");
+    if (child.exitCode === null) await new Promise((r) => child.on("exit", r));
+  };
+  return { child, url, out: () => out, stop };
+}
+
+const server = await startServer("bench/serve-child.ts", {
+  ROSTER_DATA_DIR: dataDir,
+  PORT: "0",
+  ROSTER_WORKERS: String(workers),
 });
+const { child, url } = server;
 
 /** Sends the server a command (see serve-child.ts) and waits for the line of its answer. */
 async function ask(command: string, answer: RegExp): Promise<RegExpExecArray> {
-  const seen = childOut.length;
+  const seen = server.out().length;
   child.stdin.write(`${command}\n`);
   for (;;) {
-    const m = answer.exec(childOut.slice(seen));
+    const m = answer.exec(server.out().slice(seen));
     if (m) return m;
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -142,9 +163,8 @@ function rotating(path: string, list: string[], method = "POST") {
   } as const;
 }
 
-async function run(opts: Partial<autocannon.Options> & { requests: autocannon.Request[] }) {
-  const result = await autocannon({ url, connections, duration, ...opts } as autocannon.Options);
-  return result;
+async function run(opts: Partial<autocannon.Options> & { requests: autocannon.Request[] }, at = url) {
+  return await autocannon({ url: at, connections, duration, ...opts } as autocannon.Options);
 }
 
 try {
@@ -196,8 +216,18 @@ try {
     perSec: number;
     p99ms: number;
   };
+  // The ceiling: Node's HTTP server alone, answering the same check bodies from the same client.
+  log("node:http alone, for comparison...");
+  const floor = await startServer("bench/floor-child.ts");
+  let bare: autocannon.Result;
+  try {
+    bare = await run({ requests: [rotating("/", bodies) as never] }, floor.url);
+  } finally {
+    await floor.stop();
+  }
   const result = {
     backend,
+    workers,
     users: size.users,
     singleChecksPerSec: Math.round(single.requests.average),
     singleP99ms: single.latency.p99,
@@ -212,11 +242,12 @@ try {
     checkErrors: single.non2xx + single.errors + batch.non2xx + mixed.non2xx,
     serverCpuPerSingleCheckUs: Math.round(singleCpu),
     serverCpuPerBatchedCheckUs: Math.round((batchCpu / 100) * 10) / 10,
+    nodeHttpRequestsPerSec: Math.round(bare.requests.average),
   };
   if (json) console.log(JSON.stringify(result));
   else {
     console.log(
-      `\nRoster over HTTP — ${backend}, ${size.users.toLocaleString("en")} users, client and server on this machine\n`,
+      `\nRoster over HTTP — ${backend}${workers > 1 ? ` with ${workers} workers` : ""}, ${size.users.toLocaleString("en")} users, client and server on this machine\n`,
     );
     const rows: [string, string, string][] = [
       ["single checks per second", result.singleChecksPerSec.toLocaleString("en"), "target >= 15,000"],
@@ -243,12 +274,16 @@ try {
         "the same on a busy machine; 1e6 / it bounds one core's checks/s",
       ],
       ["server CPU per check in a batch", `${result.serverCpuPerBatchedCheckUs} µs`, ""],
+      [
+        "node:http alone, same client",
+        result.nodeHttpRequestsPerSec.toLocaleString("en"),
+        "requests/s of a bare server answering a fixed result: the ceiling of single checks here",
+      ],
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
     for (const [k, v, note] of rows) console.log(`  ${k.padEnd(width)}  ${v.padStart(10)}  ${note}`);
   }
 } finally {
-  child.kill("SIGTERM");
-  await new Promise((r) => child.on("exit", r));
+  await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,3 +1,4 @@
+import cluster, { type Worker } from "node:cluster";
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { AccessIndex } from "./access/index.ts";
@@ -9,6 +10,7 @@ import {
   createToken,
   SYSTEM_ACTOR,
 } from "./commands/index.ts";
+import { isRosterError } from "./domain/index.ts";
 import { Authenticator, buildApp } from "./http/index.ts";
 import { OutboxDelivery, resolveSmtp } from "./notify/index.ts";
 import { listAllOrganizations } from "./queries/index.ts";
@@ -58,11 +60,18 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServeOptions {
 async function firstRun(store: Store, options: ServeOptions, url: string): Promise<string | null> {
   if ((await listAllOrganizations(store)).length > 0) return null;
   const email = options.adminEmail ?? "admin@example.com";
-  const created = await createOrganization(
-    store,
-    { name: "My organization", slug: "default", plan: "enterprise", admin: { email, firstName: "Admin" } },
-    SYSTEM_ACTOR,
-  );
+  let created: Awaited<ReturnType<typeof createOrganization>>;
+  try {
+    created = await createOrganization(
+      store,
+      { name: "My organization", slug: "default", plan: "enterprise", admin: { email, firstName: "Admin" } },
+      SYSTEM_ACTOR,
+    );
+  } catch (e) {
+    // Servers starting together on an empty PostgreSQL: one creates the organization and says so.
+    if (isRosterError(e) && e.code === "organization.slug_taken") return null;
+    throw e;
+  }
   const ctx = {
     store,
     orgId: created.value.organization.id,
@@ -104,6 +113,17 @@ async function firstRun(store: Store, options: ServeOptions, url: string): Promi
   ].join("\n");
 }
 
+/** What the first start creates (the organization, the demo with --demo); returns the welcome text, or null. */
+async function prepare(store: Store, options: ServeOptions): Promise<string | null> {
+  const url = options.publicUrl ?? `http://${options.host}:${options.port}`;
+  const welcome = await firstRun(store, options, url);
+  if (welcome && options.demo) await createDemoOrganization(store, { slug: "demo" });
+  return welcome;
+}
+
+const printWelcome = (options: ServeOptions, text: string) =>
+  (options.print ?? ((t: string) => process.stdout.write(`${t}\n`)))(text);
+
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const store = options.databaseUrl
     ? await openStore({ databaseUrl: options.databaseUrl })
@@ -112,9 +132,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const activity = new ActivityRecorder(store);
   const delivery = new OutboxDelivery(store, { smtpFor: resolveSmtp(store, process.env) });
   try {
-    const url = options.publicUrl ?? `http://${options.host}:${options.port}`;
-    const welcome = await firstRun(store, options, url);
-    if (welcome && options.demo) await createDemoOrganization(store, { slug: "demo" });
+    const welcome = await prepare(store, options);
     await index.start();
     delivery.start();
     const app = await buildApp(
@@ -126,7 +144,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       },
     );
     const address = await app.listen({ port: options.port, host: options.host });
-    if (welcome) (options.print ?? ((t: string) => process.stdout.write(`${t}\n`)))(welcome);
+    if (welcome) printWelcome(options, welcome);
     let closing: Promise<void> | null = null;
     return {
       url: address,
@@ -151,13 +169,101 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   }
 }
 
+export type RunningWorkers = {
+  readonly url: string;
+  /** The worker processes' ids (they change when a worker is restarted). */
+  pids(): number[];
+  close(): Promise<void>;
+};
+
+/**
+ * `roster serve --workers N`: N server processes sharing one port (node:cluster), so checks use
+ * every core. Each worker is a whole server with its own access index following the change log,
+ * as several servers on one PostgreSQL are; the embedded database belongs to one process, so it
+ * needs DATABASE_URL. Call it in the primary, which prepares the first start, starts the workers
+ * and restarts one that dies, and in every worker (it returns null there, serving until a signal).
+ */
+export async function serveWorkers(options: ServeOptions, workers: number): Promise<RunningWorkers | null> {
+  if (!options.databaseUrl) {
+    throw new Error(
+      "--workers needs PostgreSQL (DATABASE_URL): the embedded database can be opened by one process only.",
+    );
+  }
+  if (cluster.isWorker) {
+    const server = await serve(options);
+    const stop = () => void server.close().then(() => process.exit(0));
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    return null;
+  }
+  const store = await openStore({ databaseUrl: options.databaseUrl });
+  let welcome: string | null;
+  try {
+    welcome = await prepare(store, options);
+  } finally {
+    await store.close();
+  }
+  let stopping = false;
+  const running = new Set<Worker>();
+  const start = () =>
+    new Promise<string>((resolve, reject) => {
+      const worker = cluster.fork();
+      running.add(worker);
+      worker.once("listening", (address) => resolve(`http://${options.host}:${address.port}`));
+      worker.once("exit", (code, signal) => {
+        running.delete(worker);
+        reject(new Error(`a worker exited while starting (${signal ?? code})`));
+        if (stopping) return;
+        process.stderr.write(
+          `roster: worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`,
+        );
+        setTimeout(() => {
+          if (!stopping) void start().catch(() => {});
+        }, 1000).unref();
+      });
+    });
+  let urls: string[];
+  try {
+    urls = await Promise.all(Array.from({ length: workers }, start));
+  } catch (e) {
+    stopping = true;
+    for (const worker of running) worker.kill("SIGTERM");
+    throw e;
+  }
+  if (welcome) printWelcome(options, welcome);
+  let closing: Promise<void> | null = null;
+  return {
+    url: urls[0]!,
+    pids: () => [...running].map((w) => w.process.pid!),
+    close() {
+      // Each worker finishes its requests in flight and stops, as a single server does.
+      stopping = true;
+      closing ??= Promise.all(
+        [...running].map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              worker.once("exit", () => resolve());
+              worker.process.kill("SIGTERM");
+            }),
+        ),
+      ).then(() => {});
+      return closing;
+    },
+  };
+}
+
 /** `roster serve`, added to the CLI here because only the composition root may wire the server. */
 function addServe(program: Command): void {
   program
     .command("serve")
-    .description("run the Roster server: the admin and check APIs, the docs, and (soon) the console")
+    .description("run the Roster server: the admin, check and SCIM APIs, their docs, and the web console")
     .option("--port <port>", "port to listen on (env PORT)", process.env.PORT ?? "8080")
     .option("--host <host>", "address to listen on (env HOST)", process.env.HOST ?? "127.0.0.1")
+    .option(
+      "--workers <n>",
+      "server processes sharing the port, one per core at most; PostgreSQL only (env ROSTER_WORKERS)",
+      process.env.ROSTER_WORKERS ?? "1",
+    )
     .option("--demo", "also create the demo organization on first start")
     .addHelpText(
       "after",
@@ -165,17 +271,21 @@ function addServe(program: Command): void {
 Environment:
   ROSTER_DATA_DIR         the embedded database's folder (default ./roster-data)
   DATABASE_URL            use a PostgreSQL server instead (several servers may share it)
+  ROSTER_WORKERS          server processes on this machine (default 1; needs DATABASE_URL)
   ROSTER_OPERATOR_TOKEN   enables the operator API (create and list organizations)
   ROSTER_BOOTSTRAP_TOKEN  the first start's admin API token, instead of a random one
   ROSTER_ADMIN_EMAIL      the first administrator's email (default admin@example.com)
   ROSTER_SMTP_URL, ROSTER_SMTP_FROM   deliver notifications by SMTP (smtp://user:pass@host:587)
 
 The first start creates an organization (enterprise plan) and its first administrator, and
-prints the URLs and a one-time admin API token. SIGINT or SIGTERM stop it cleanly.`,
+prints the URLs and a one-time admin API token. SIGINT or SIGTERM stop it cleanly.
+
+With --workers N, N processes share the port, each with its own access index following the
+change log; a worker that dies is restarted. Checks then use every core.`,
     )
-    .action(async (opts: { port: string; host: string; demo?: boolean }) => {
+    .action(async (opts: { port: string; host: string; workers: string; demo?: boolean }) => {
       const globals = program.opts<{ dataDir: string; databaseUrl?: string }>();
-      const server = await serve({
+      const options: ServeOptions = {
         ...optionsFromEnv(process.env),
         port: Number(opts.port),
         host: opts.host,
@@ -183,8 +293,22 @@ prints the URLs and a one-time admin API token. SIGINT or SIGTERM stop it cleanl
         ...(globals.databaseUrl && { databaseUrl: globals.databaseUrl }),
         demo: opts.demo === true,
         logger: { level: process.env.LOG_LEVEL ?? "warn" },
-      });
-      process.stderr.write(`roster listening on ${server.url} (${server.store.kind})\n`);
+      };
+      const workers = Number(opts.workers);
+      if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+        throw new Error(`--workers takes a whole number from 1 to 64, not ${opts.workers}.`);
+      }
+      let server: { readonly url: string; close(): Promise<void> };
+      if (workers > 1) {
+        const running = await serveWorkers(options, workers);
+        if (!running) return; // a worker: it serves until a signal
+        server = running;
+        process.stderr.write(`roster listening on ${server.url} (postgres, ${workers} workers)\n`);
+      } else {
+        const single = await serve(options);
+        server = single;
+        process.stderr.write(`roster listening on ${server.url} (${single.store.kind})\n`);
+      }
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.stderr.write("stopping: finishing requests in flight...\n");

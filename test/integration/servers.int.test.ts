@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 
@@ -119,5 +123,176 @@ describe("several servers on one PostgreSQL database", { skip: !url && "DATABASE
       if (!seen) await new Promise((res) => setTimeout(res, 200));
     }
     assert.ok(seen, "server b caught up after losing its connections");
+  });
+});
+
+test("servers starting together on an empty database create one organization, and one of them says so", {
+  skip: !url && "DATABASE_URL is not set",
+}, async () => {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const name = `roster_race_${process.pid}_${Date.now()}`;
+  await admin.query(`create database ${name}`);
+  const empty = new URL(url!);
+  empty.pathname = `/${name}`;
+  const servers = [0, 1].map(() =>
+    spawn(process.execPath, ["bin/roster.js", "serve", "--port", "0"], {
+      env: { ...process.env, DATABASE_URL: empty.href },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
+  try {
+    const outputs = await Promise.all(
+      servers.map(
+        (child) =>
+          new Promise<string>((resolve, reject) => {
+            let out = "";
+            child.stdout!.on("data", (d) => {
+              out += d;
+            });
+            child.stderr!.on("data", (d) => {
+              if (/roster listening on/.test(String(d))) resolve(out);
+            });
+            child.on("exit", (code) => reject(new Error(`a server exited (${code}): ${out}`)));
+          }),
+      ),
+    );
+    assert.equal(outputs.filter((o) => o.includes("Roster is running for the first time")).length, 1);
+    const db = new pg.Client({ connectionString: empty.href });
+    await db.connect();
+    const orgs = await db.query("select slug from organizations");
+    await db.end();
+    assert.deepEqual(
+      orgs.rows.map((r) => r.slug),
+      ["default"],
+    );
+  } finally {
+    for (const child of servers) {
+      child.kill("SIGTERM");
+      if (child.exitCode === null) await new Promise((r) => child.on("exit", r));
+    }
+    await admin.query(`drop database ${name}`);
+    await admin.end();
+  }
+});
+
+/** A call over a new connection each time, so the primary hands each one to the next worker. */
+function fresh(base: string, token: string, method: string, path: string, body?: unknown) {
+  // biome-ignore lint/suspicious/noExplicitAny: responses are read field by field
+  return new Promise<{ status: number; body: any }>((resolve, reject) => {
+    const req = request(
+      `${base}${path}`,
+      {
+        method,
+        agent: false,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined && { "content-type": "application/json" }),
+        },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (d) => {
+          text += d;
+        });
+        res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+const workersOf = (pid: number) =>
+  readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+
+describe("roster serve --workers", () => {
+  test("refuses the embedded database, which one process only may open", async () => {
+    const child = spawn(process.execPath, ["bin/roster.js", "serve", "--port", "0", "--workers", "2"], {
+      env: { ...process.env, DATABASE_URL: "", ROSTER_DATA_DIR: mkdtempSync(join(tmpdir(), "roster-w-")) },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let err = "";
+    child.stderr!.on("data", (d) => {
+      err += d;
+    });
+    const code = await new Promise((r) => child.on("exit", r));
+    assert.equal(code, 2);
+    assert.match(err, /--workers needs PostgreSQL/);
+  });
+
+  test("two workers on one port follow the log, and a dead worker is replaced", {
+    skip: !url && "DATABASE_URL is not set",
+  }, async () => {
+    const child = spawn(process.execPath, ["bin/roster.js", "serve", "--port", "0", "--workers", "2"], {
+      env: { ...process.env, DATABASE_URL: url, ROSTER_OPERATOR_TOKEN: OPERATOR },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let err = "";
+    const base = await new Promise<string>((resolve, reject) => {
+      child.stderr!.on("data", (d) => {
+        err += d;
+        const m = /roster listening on (\S+) \(postgres, 2 workers\)/.exec(err);
+        if (m) resolve(m[1]!);
+      });
+      child.on("exit", (code) => reject(new Error(`the server exited (${code}): ${err}`)));
+    });
+    try {
+      const first = workersOf(child.pid!);
+      assert.equal(first.length, 2);
+
+      const slug = `workers-${Date.now()}`;
+      const created = await fresh(base, OPERATOR, "POST", "/api/v1/organizations", {
+        name: "Workers",
+        slug,
+        plan: "enterprise",
+        admin: { email: `owner@${slug}.test` },
+      });
+      assert.equal(created.status, 201);
+      const token = created.body.token as string;
+      const app = await fresh(base, token, "POST", "/api/v1/resources", {
+        type: "app",
+        key: "sales",
+        name: "Sales",
+      });
+      const user = await fresh(base, token, "POST", "/api/v1/users", { email: "bo@x.test" });
+      const check = (atLeastRevision: number) =>
+        fresh(base, token, "POST", "/api/v1/access/check", {
+          user: "bo@x.test",
+          resource: "sales",
+          type: "app",
+          capability: "view",
+          atLeastRevision,
+        });
+      // Writes and checks land on both workers in turn: each check must see the write before it.
+      for (let i = 0; i < 3; i++) {
+        const granted = await fresh(base, token, "POST", "/api/v1/rules", {
+          subject: { kind: "user", id: user.body.user.id },
+          role: { role: "Reader" },
+          scope: { kind: "resource", resourceId: app.body.resource.id },
+        });
+        assert.equal(granted.status, 201, JSON.stringify(granted.body));
+        for (let k = 0; k < 2; k++) assert.equal((await check(granted.body.revision)).body.allowed, true);
+        const revoked = await fresh(base, token, "DELETE", `/api/v1/rules/${granted.body.rules[0].rule.id}`);
+        const revision = revoked.body.revision as number;
+        for (let k = 0; k < 2; k++) assert.equal((await check(revision)).body.allowed, false);
+      }
+
+      process.kill(first[0]!, "SIGKILL");
+      let now: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        now = workersOf(child.pid!);
+        if (now.length === 2 && !now.includes(first[0]!)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(now.length, 2, "a new worker replaced the dead one");
+      assert.ok(!now.includes(first[0]!));
+      assert.match(err, new RegExp(`worker ${first[0]} exited \\(SIGKILL\\); starting another`));
+      assert.equal((await check(0)).status, 200);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const code = await new Promise((r) => child.on("exit", r));
+    assert.equal(code, 0);
   });
 });
