@@ -67,14 +67,6 @@ export async function addMembers(
   const { users, groups } = await loadMembers(w, members);
   if (users.length + groups.length === 0) return { userIds: [], groupIds: [] };
   assertMembersEditable(group, { users: users.length > 0, removal: false });
-  const present = new Set<string>(
-    await explicitUserMembers(
-      w.tx,
-      group.id,
-      users.map((u) => u.id),
-    ),
-  );
-  const newUsers = users.filter((u) => !present.has(u.id));
   const presentGroups = new Set<string>(groups.length > 0 ? await explicitGroupMembers(w.tx, group.id) : []);
   const newGroups = groups.filter((g) => !presentGroups.has(g.id));
   if (newGroups.length > 0) {
@@ -93,10 +85,18 @@ export async function addMembers(
       edges.set(group.id, [...(edges.get(group.id) ?? []), child.id]);
     }
   }
+  // Users already in the group are skipped by the insert itself, which says who was added.
+  const added = await insertUserMembers(
+    w.tx,
+    w.org.id,
+    group.id,
+    users.map((u) => u.id),
+    w.at,
+  );
+  const newUsers = users.filter((u) => added.has(u.id));
   if (newUsers.length + newGroups.length === 0) return { userIds: [], groupIds: [] };
   const userIds = newUsers.map((u) => u.id);
   const groupIds = newGroups.map((g) => g.id);
-  await insertUserMembers(w.tx, w.org.id, group.id, userIds, w.at);
   await insertGroupMembers(w.tx, w.org.id, group.id, groupIds, w.at);
   if (groupIds.length > 0) await assertAdministratorsBounded(w);
   w.emit({ type: "members.added", groupId: group.id, userIds, groupIds });

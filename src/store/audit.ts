@@ -29,25 +29,42 @@ export async function appendAudit(
   at: Date,
   entries: readonly AuditEntry[],
 ): Promise<void> {
+  for (const insert of auditInserts(tx, orgId, revision, actor, requestId, at, entries)) await insert;
+}
+
+/** The inserts of audit entries, 500 rows each, to run (they are promises) or to embed in a statement. */
+export function auditInserts(
+  tx: Db,
+  orgId: OrgId,
+  revision: number,
+  actor: Actor,
+  requestId: string | null,
+  at: Date,
+  entries: readonly AuditEntry[],
+) {
+  const inserts = [];
   for (let i = 0; i < entries.length; i += 500) {
-    await tx.insert(t.audit).values(
-      entries.slice(i, i + 500).map((e) => ({
-        orgId,
-        revision,
-        at,
-        actorKind: actor.kind,
-        actorId: actor.id,
-        actorLabel: actor.label,
-        requestId,
-        action: e.action,
-        targetType: e.targetType,
-        targetId: e.targetId,
-        targetLabel: e.targetLabel,
-        before: e.before ?? null,
-        after: e.after ?? null,
-      })),
+    inserts.push(
+      tx.insert(t.audit).values(
+        entries.slice(i, i + 500).map((e) => ({
+          orgId,
+          revision,
+          at,
+          actorKind: actor.kind,
+          actorId: actor.id,
+          actorLabel: actor.label,
+          requestId,
+          action: e.action,
+          targetType: e.targetType,
+          targetId: e.targetId,
+          targetLabel: e.targetLabel,
+          before: e.before ?? null,
+          after: e.after ?? null,
+        })),
+      ),
     );
   }
+  return inserts;
 }
 
 /**

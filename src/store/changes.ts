@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gt, lte, type SQLWrapper, sql } from "drizzle-orm";
 import type { ChangeEvent, LoggedChange, OrgId } from "../domain/index.ts";
 import type { Db } from "./db.ts";
 import * as t from "./schema.ts";
@@ -11,7 +11,8 @@ const CHUNK = 500;
 /**
  * Moves the organization to `revision` and appends the command's events under
  * it, announcing it (the NOTIFY is delivered at commit). One statement for a
- * usual change: every round trip is spent holding the organization's lock.
+ * usual change, with the data-modifying statements of `also` (its audit
+ * entries) as parts of it: every round trip is spent holding the organization's lock.
  */
 export async function commitRevision(
   tx: Db,
@@ -19,6 +20,7 @@ export async function commitRevision(
   revision: number,
   events: readonly ChangeEvent[],
   at: Date,
+  also: readonly SQLWrapper[] = [],
 ): Promise<void> {
   const row = (event: ChangeEvent, seq: number) =>
     sql`(${orgId}, ${revision}, ${seq}, ${event.type}, ${JSON.stringify(event)}::jsonb, ${at.toISOString()}::timestamptz)`;
@@ -38,8 +40,10 @@ export async function commitRevision(
     rest.length > 0
       ? sql`, logged as (insert into changes (org_id, revision, seq, type, event, created_at) values ${sql.join(rest, sql`, `)})`
       : sql``;
+  // drizzle puts a query builder embedded in sql`` between parentheses itself.
+  const parts = also.map((statement, i) => sql`, ${sql.raw(`also${i}`)} as ${statement}`);
   await tx.execute(sql`
-    with bumped as (update organizations set revision = ${revision} where id = ${orgId}) ${logged}
+    with bumped as (update organizations set revision = ${revision} where id = ${orgId}) ${logged} ${sql.join(parts)}
     select pg_notify(${CHANGES_CHANNEL}, ${`${orgId}:${revision}`})`);
 }
 

@@ -84,19 +84,24 @@ export async function explicitGroupMembers(db: Db, groupId: GroupId): Promise<Gr
   return list.map((r) => r.id as GroupId);
 }
 
+/** Adds users to a group, skipping those already in it; returns the ones added. */
 export async function addUserMembers(
   tx: Db,
   orgId: OrgId,
   groupId: GroupId,
   userIds: readonly UserId[],
   at: Date,
-) {
+): Promise<Set<UserId>> {
+  const added = new Set<UserId>();
   for (let i = 0; i < userIds.length; i += 1000) {
-    await tx
+    const inserted = await tx
       .insert(t.groupUserMembers)
       .values(userIds.slice(i, i + 1000).map((userId) => ({ orgId, groupId, userId, createdAt: at })))
-      .onConflictDoNothing();
+      .onConflictDoNothing()
+      .returning({ id: t.groupUserMembers.userId });
+    for (const row of inserted) added.add(row.id as UserId);
   }
+  return added;
 }
 
 export async function removeUserMembers(tx: Db, groupId: GroupId, userIds: readonly UserId[]) {

@@ -3,10 +3,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { sql } from "drizzle-orm";
 import { readImportFile } from "../../src/cli/import.ts";
 import { createResource, importData } from "../../src/commands/index.ts";
 import { describeStep, effectiveAccess, orgRole, planImport } from "../../src/domain/index.ts";
-import { loadSnapshot } from "../../src/store/index.ts";
+import { loadSnapshot, rows } from "../../src/store/index.ts";
 import { describeBackends } from "../support/backends.ts";
 import { assertLogMatchesStore } from "../support/consistency.ts";
 import { newOrg } from "../support/org.ts";
@@ -44,7 +45,7 @@ test("CSV files are read by their header, with quoted fields and ;-lists", () =>
 });
 
 describeBackends("import", (store) => {
-  test("one transaction of 1,200 users is one revision of more than 500 logged changes, read back whole", async () => {
+  test("one transaction of 1,200 users is one revision of more than 500 logged changes and audit entries, read back whole", async () => {
     const org = await newOrg(store());
     const users = Array.from({ length: 1200 }, (_, i) => ({ email: `bulk${i}@x.test` }));
     const { state } = await loadSnapshot(store(), org.organization.id);
@@ -55,6 +56,16 @@ describeBackends("import", (store) => {
     const after = await loadSnapshot(store(), org.organization.id);
     assert.equal([...after.state.users.values()].filter((u) => u.email.startsWith("bulk")).length, 1200);
     await assertLogMatchesStore(store(), org);
+    // The first 500 audit entries go with the revision's statement, the rest after it: all of them, in order.
+    const audited = await rows<{ label: string }>(
+      store().db,
+      sql`select target_label as label from audit where org_id = ${org.organization.id}
+          and revision = ${result.revision} and target_type = 'user' order by id`,
+    );
+    assert.deepEqual(
+      audited.map((a) => a.label),
+      users.map((u) => u.email),
+    );
   });
 
   test("a dry run lists exactly the changes; the import makes them; importing again changes nothing", async () => {
