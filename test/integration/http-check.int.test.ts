@@ -225,4 +225,29 @@ describeBackends("HTTP: check API", (store) => {
     assert.equal(res.status, 504);
     assert.equal(res.body.code, "revision.timeout");
   });
+
+  test("checks, single or batched, record the user's last activity once a minute, in the background", async () => {
+    const ctx = {
+      store: store(),
+      orgId: org.orgId as OrgId,
+      actor: { kind: "system", id: null, label: "test" } as const,
+      authority: { kind: "owner" } as const,
+    };
+    const bo = (await inviteUser(ctx, { email: "bo@x.test" })).value.user;
+    const cy = (await inviteUser(ctx, { email: "cy@x.test" })).value.user;
+    await api.activity.flush();
+    const lastActive = async (id: string) =>
+      (await api.call(org.token, "GET", `/api/v1/users/${id}`)).body.user.lastActiveAt as string | null;
+    const one = (user: string) => ({ user, resource: "finance", type: "app", capability: "view" });
+    assert.equal((await api.call(org.token, "POST", "/api/v1/access/check", one("bo@x.test"))).status, 200);
+    const batch = { checks: [one("cy@x.test"), one("bo@x.test"), one("cy@x.test")] };
+    assert.equal((await api.call(org.token, "POST", "/api/v1/access/check/batch", batch)).status, 200);
+    assert.equal(api.activity.backlog, 2, "each user once, however many checks");
+    assert.equal(await lastActive(bo.id), null, "nothing is written on the check's path");
+    await api.activity.flush();
+    assert.ok(await lastActive(bo.id));
+    assert.ok(await lastActive(cy.id));
+    await api.call(org.token, "POST", "/api/v1/access/check/batch", batch);
+    assert.equal(api.activity.backlog, 0, "seen within the minute: nothing more to write");
+  });
 });

@@ -16,6 +16,7 @@ import {
   UsersResponse,
 } from "../../contracts/index.ts";
 import { type OrgId, RosterError, summarize, toSql } from "../../domain/index.ts";
+import { ActivityGate } from "../activity-gate.ts";
 import { requireScope } from "../auth.ts";
 import type { Services } from "../services.ts";
 import { sessionAuthority } from "./admin/context.ts";
@@ -57,7 +58,9 @@ function resourceOf(index: OrgIndex, resource: string, type?: string): number {
 
 /** The check API: the platform's hot path, answered from memory. */
 export function checkRoutes(app: FastifyInstance, s: Services): void {
-  const check = (index: OrgIndex, orgId: OrgId, item: CheckItem): boolean => {
+  const gate = new ActivityGate();
+  /** One check; `now` is the request's time, for "last active". */
+  const check = (index: OrgIndex, orgId: OrgId, item: CheckItem, now: number): boolean => {
     const u = userOf(index, item.user);
     const r = resourceOf(index, item.resource, item.type);
     const bit = index.capabilityBit(r, item.capability);
@@ -67,7 +70,7 @@ export function checkRoutes(app: FastifyInstance, s: Services): void {
         `${item.capability} is not a capability of ${index.typeOf(r)?.def.key}.`,
       );
     }
-    s.activity.record(orgId, index.userId(u));
+    if (gate.pass(index, u, Math.floor(now / 60_000))) s.activity.record(orgId, index.userId(u), now);
     return index.check(u, r, bit);
   };
 
@@ -83,7 +86,7 @@ export function checkRoutes(app: FastifyInstance, s: Services): void {
     },
     async (request) => {
       const { orgId, index } = await indexFor(s, request, request.body.atLeastRevision);
-      return { allowed: check(index, orgId, request.body), revision: index.revision };
+      return { allowed: check(index, orgId, request.body, Date.now()), revision: index.revision };
     },
   );
 
@@ -100,9 +103,10 @@ export function checkRoutes(app: FastifyInstance, s: Services): void {
     },
     async (request) => {
       const { orgId, index } = await indexFor(s, request, request.body.atLeastRevision);
+      const now = Date.now();
       const results = request.body.checks.map((item) => {
         try {
-          return { allowed: check(index, orgId, item) };
+          return { allowed: check(index, orgId, item, now) };
         } catch (e) {
           if (e instanceof RosterError) return { allowed: false, error: e.code };
           throw e;
