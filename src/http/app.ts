@@ -78,6 +78,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
   });
   app.setErrorHandler(errorHandler);
+  app.decorateRequest("rosterCaller", null);
   const consoleDir = options.consoleDir ?? CONSOLE_DIR;
   const consoleBuilt = existsSync(join(consoleDir, "index.html"));
   app.setNotFoundHandler((request, reply) => {
@@ -98,8 +99,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
         ),
       );
   });
-  app.addHook("onRequest", async (request, reply) => {
+  // A callback hook, not an async one: no promise per request on the check path.
+  app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
+    done();
   });
   await app.register(swagger, {
     openapi: {

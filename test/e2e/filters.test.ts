@@ -55,16 +55,14 @@ describe("console: data filters and delegations", () => {
     browser = await launchBrowser();
     await setPassword(server, server.firstRunLink, PASSWORD);
     const post = (path: string, body: unknown) => server.ok("POST", path, body);
-    const resource = async (type: string, key: string, name: string) =>
-      (await post("/api/v1/resources", { type, key, name })).resource.id as string;
+    const { resource } = server;
     ids.orders = await resource("dataset", "orders", "Orders");
     ids.customers = await resource("dataset", "customers", "Customers");
     ids.finance = await resource("app", "finance", "Finance");
     ids.marketing = await resource("app", "marketing", "Marketing");
     ids.web = await resource("site", "web", "Web shop");
     ids.emea = (await post("/api/v1/groups", { name: "EMEA team" })).group.id;
-    const invite = async (body: Record<string, unknown>) =>
-      (await post("/api/v1/users", body)).user.id as string;
+    const { invite } = server;
     ids.alice = await invite({
       email: "alice@x.test",
       firstName: "Alice",

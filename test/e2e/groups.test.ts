@@ -74,8 +74,7 @@ describe("console: groups", () => {
     await setPassword(server, server.firstRunLink, PASSWORD);
 
     const post = (path: string, body: unknown) => server.ok("POST", path, body);
-    const resource = async (type: string, key: string, name: string) =>
-      (await post("/api/v1/resources", { type, key, name })).resource.id as string;
+    const { resource } = server;
     ids.finance = await resource("app", "finance", "Finance");
     ids.marketing = await resource("app", "marketing", "Marketing");
     ids.hr = await resource("app", "hr", "HR");
@@ -83,8 +82,8 @@ describe("console: groups", () => {
     ids.blog = await resource("site", "blog", "Blog");
     ids.orders = await resource("dataset", "orders", "Orders");
 
-    const invite = async (email: string, firstName: string, lastName: string) =>
-      (await post("/api/v1/users", { email, firstName, lastName })).user.id as string;
+    const invite = (email: string, firstName: string, lastName: string) =>
+      server.invite({ email, firstName, lastName });
     ids.alice = await invite("alice@x.test", "Alice", "Martin");
     ids.bob = await invite("bob@x.test", "Bob", "Stone");
     ids.cara = await invite("cara@x.test", "Cara", "Diaz");

@@ -65,19 +65,17 @@ describe("console: permissions", () => {
     await setPassword(server, server.firstRunLink, PASSWORD);
 
     const post = (path: string, body: unknown) => server.ok("POST", path, body);
-    const resource = async (type: string, key: string, name: string) =>
-      (await post("/api/v1/resources", { type, key, name })).resource.id as string;
+    const { resource } = server;
     ids.finance = await resource("app", "finance", "Finance");
     ids.marketing = await resource("app", "marketing", "Marketing");
     ids.workspace = await resource("workspace", "sales-ws", "Sales workspace");
-    const invite = async (email: string, firstName: string, lastName: string) =>
-      (await post("/api/v1/users", { email, firstName, lastName })).user.id as string;
+    const invite = (email: string, firstName: string, lastName: string) =>
+      server.invite({ email, firstName, lastName });
     ids.alice = await invite("alice@x.test", "Alice", "Martin");
     ids.bob = await invite("bob@x.test", "Bob", "Stone");
     ids.zoe = await invite("zoe@x.test", "Zoe", "Young");
     ids.dana = await invite("dana@x.test", "Dana", "Delegate");
-    const group = async (name: string, userIds: string[] = []) =>
-      (await post("/api/v1/groups", { name, userIds })).group.id as string;
+    const { group } = server;
     ids.sales = await group("Sales", [ids.bob!, ids.zoe!]);
     ids.analysts = await group("Analysts", [ids.alice!]);
     ids.emea = await group("EMEA team");

@@ -113,6 +113,15 @@ export type RosterServer = {
   /** The same, failing the test unless the answer is a success. */
   // biome-ignore lint/suspicious/noExplicitAny: API answers are read field by field
   ok(method: string, path: string, body?: unknown, token?: string): Promise<any>;
+  /** Seeding through the admin API: a resource, a user, a group; each answers the new id. */
+  resource(type: string, key: string, name: string): Promise<string>;
+  invite(user: {
+    email: string;
+    firstName?: string;
+    lastName?: string;
+    [more: string]: unknown;
+  }): Promise<string>;
+  group(name: string, userIds?: string[]): Promise<string>;
   stop(): Promise<void>;
 };
 
@@ -167,15 +176,20 @@ export async function startServer(): Promise<RosterServer> {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
+  const ok: RosterServer["ok"] = async (method, path, body, token) => {
+    const res = await api(method, path, body, token);
+    assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
   return {
     url,
     firstRunLink: link,
     api,
-    async ok(method, path, body, token) {
-      const res = await api(method, path, body, token);
-      assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body;
-    },
+    ok,
+    resource: async (type, key, name) =>
+      (await ok("POST", "/api/v1/resources", { type, key, name })).resource.id,
+    invite: async (user) => (await ok("POST", "/api/v1/users", user)).user.id,
+    group: async (name, userIds = []) => (await ok("POST", "/api/v1/groups", { name, userIds })).group.id,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));

@@ -73,8 +73,7 @@ describe("console: users", () => {
       resourceId: ids.orders,
       expression: "region = {{user.region}}",
     });
-    const invite = async (body: Record<string, unknown>) =>
-      (await post("/api/v1/users", body)).user.id as string;
+    const { invite } = server;
     ids.alice = await invite({
       email: "alice@x.test",
       firstName: "Alice",
