@@ -13,7 +13,6 @@ import {
 import {
   type Actor,
   type AuditEntry,
-  appendAudit,
   auditInserts,
   commitRevision,
   type Db,
@@ -135,8 +134,8 @@ async function execute<T>(
   const value = await body(work);
   if (events.length === 0) {
     // A change outside the access model (a password, a link) is still audited, at the current revision.
-    if (audits.length > 0)
-      await appendAudit(tx, org.id, revision, ctx.actor, ctx.requestId ?? null, at, audits);
+    for (const insert of auditInserts(tx, org.id, revision, ctx.actor, ctx.requestId ?? null, at, audits))
+      await insert;
     return { revision, changed: false, value };
   }
   const next = revision + 1;

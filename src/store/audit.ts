@@ -20,19 +20,10 @@ export type AuditEntry = {
   readonly after: unknown;
 };
 
-export async function appendAudit(
-  tx: Db,
-  orgId: OrgId,
-  revision: number,
-  actor: Actor,
-  requestId: string | null,
-  at: Date,
-  entries: readonly AuditEntry[],
-): Promise<void> {
-  for (const insert of auditInserts(tx, orgId, revision, actor, requestId, at, entries)) await insert;
-}
-
-/** The inserts of audit entries, 500 rows each, to run (they are promises) or to embed in a statement. */
+/**
+ * The inserts of a command's audit entries, 500 rows each: to run (they are
+ * promises) or to embed in the statement that moves the revision.
+ */
 export function auditInserts(
   tx: Db,
   orgId: OrgId,

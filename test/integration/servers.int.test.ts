@@ -16,15 +16,16 @@ import pg from "pg";
 const url = process.env.DATABASE_URL;
 const OPERATOR = "operator-token-servers-test-123456";
 
-type Server = { process: ChildProcess; base: string; pid: number };
+type Server = { process: ChildProcess; base: string; pid: number; stderr(): string };
 
-async function start(name: string): Promise<Server> {
-  const child = spawn(process.execPath, ["bin/roster.js", "serve", "--port", "0"], {
+/** `roster serve` on the test database and a free port, with more arguments if given. */
+async function start(name: string, ...args: string[]): Promise<Server> {
+  const child = spawn(process.execPath, ["bin/roster.js", "serve", "--port", "0", ...args], {
     env: { ...process.env, DATABASE_URL: url, ROSTER_OPERATOR_TOKEN: OPERATOR, PGAPPNAME: `roster-${name}` },
     stdio: ["ignore", "ignore", "pipe"],
   });
+  let err = "";
   const base = await new Promise<string>((resolve, reject) => {
-    let err = "";
     child.stderr!.on("data", (d) => {
       err += d;
       const m = /roster listening on (\S+)/.exec(err);
@@ -32,7 +33,7 @@ async function start(name: string): Promise<Server> {
     });
     child.on("exit", (code) => reject(new Error(`server ${name} exited (${code}): ${err}`)));
   });
-  return { process: child, base, pid: child.pid! };
+  return { process: child, base, pid: child.pid!, stderr: () => err };
 }
 
 async function call(server: Server, token: string, method: string, path: string, body?: unknown) {
@@ -208,35 +209,9 @@ const workersOf = (pid: number) =>
 
 describe("roster serve --workers", () => {
   test("refuses the embedded database, which one process only may open", async () => {
-    const child = spawn(process.execPath, ["bin/roster.js", "serve", "--port", "0", "--workers", "2"], {
-      env: { ...process.env, DATABASE_URL: "", ROSTER_DATA_DIR: mkdtempSync(join(tmpdir(), "roster-w-")) },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let err = "";
-    child.stderr!.on("data", (d) => {
-      err += d;
-    });
-    const code = await new Promise((r) => child.on("exit", r));
-    assert.equal(code, 2);
-    assert.match(err, /--workers needs PostgreSQL/);
-  });
-
-  test("two workers on one port follow the log, and a dead worker is replaced", {
-    skip: !url && "DATABASE_URL is not set",
-  }, async () => {
-    const child = spawn(process.execPath, ["bin/roster.js", "serve", "--port", "0", "--workers", "2"], {
-      env: { ...process.env, DATABASE_URL: url, ROSTER_OPERATOR_TOKEN: OPERATOR },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let err = "";
-    const base = await new Promise<string>((resolve, reject) => {
-      child.stderr!.on("data", (d) => {
-        err += d;
-        const m = /roster listening on (\S+) \(postgres, 2 workers\)/.exec(err);
-        if (m) resolve(m[1]!);
-      });
-      child.on("exit", (code) => reject(new Error(`the server exited (${code}): ${err}`)));
-    });
+    const server = await start("workers", "--workers", "2");
+    const { base, process: child } = server;
+    assert.match(server.stderr(), /\(postgres, 2 workers\)/);
     try {
       const first = workersOf(child.pid!);
       assert.equal(first.length, 2);
@@ -287,7 +262,7 @@ describe("roster serve --workers", () => {
       }
       assert.equal(now.length, 2, "a new worker replaced the dead one");
       assert.ok(!now.includes(first[0]!));
-      assert.match(err, new RegExp(`worker ${first[0]} exited \\(SIGKILL\\); starting another`));
+      assert.match(server.stderr(), new RegExp(`worker ${first[0]} exited \\(SIGKILL\\); starting another`));
       assert.equal((await check(0)).status, 200);
     } finally {
       child.kill("SIGTERM");
