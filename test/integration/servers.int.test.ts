@@ -209,6 +209,22 @@ const workersOf = (pid: number) =>
 
 describe("roster serve --workers", () => {
   test("refuses the embedded database, which one process only may open", async () => {
+    const child = spawn(process.execPath, ["bin/roster.js", "serve", "--port", "0", "--workers", "2"], {
+      env: { ...process.env, DATABASE_URL: "", ROSTER_DATA_DIR: mkdtempSync(join(tmpdir(), "roster-w-")) },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let err = "";
+    child.stderr!.on("data", (d) => {
+      err += d;
+    });
+    const code = await new Promise((r) => child.on("exit", r));
+    assert.equal(code, 2);
+    assert.match(err, /--workers needs PostgreSQL/);
+  });
+
+  test("two workers on one port follow the log, and a dead worker is replaced", {
+    skip: !url && "DATABASE_URL is not set",
+  }, async () => {
     const server = await start("workers", "--workers", "2");
     const { base, process: child } = server;
     assert.match(server.stderr(), /\(postgres, 2 workers\)/);
