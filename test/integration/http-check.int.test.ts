@@ -88,6 +88,20 @@ describeBackends("HTTP: check API", (store) => {
     });
     assert.equal(tooMany.status, 400);
     assert.equal(tooMany.body.code, "request.invalid");
+    // Lengths are checked: an email may have 320 characters, not 321.
+    const check = (user: string) =>
+      api.call(org.token, "POST", "/api/v1/access/check", {
+        user,
+        resource: "finance",
+        type: "app",
+        capability: "view",
+      });
+    const longest = `${"a".repeat(309)}@x.test.com`;
+    assert.equal(longest.length, 320);
+    assert.equal((await check(longest)).body.code, "user.not_found");
+    const tooLong = await check(`a${longest}`);
+    assert.equal(tooLong.status, 400);
+    assert.equal(tooLong.body.code, "request.invalid");
   });
 
   test("effective access, lists, explain and the data filter", async () => {
