@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, lte, ne, or, sql } from "drizzle-orm";
 import type { OrgId, UserId } from "../domain/index.ts";
-import type { Db } from "./db.ts";
+import { type Db, rows } from "./db.ts";
 import * as t from "./schema.ts";
 
 export type OutboxMessage = {
@@ -113,11 +113,24 @@ export async function countMessages(db: Db, orgId: OrgId): Promise<Record<Outbox
  * reached), so that delivery claims only those it can send.
  */
 export async function dueOrganizations(db: Db, now: Date): Promise<OrgId[]> {
-  const list = await db
-    .selectDistinct({ orgId: t.outbox.orgId })
-    .from(t.outbox)
-    .where(and(eq(t.outbox.status, "pending"), lte(t.outbox.nextAttemptAt, now)));
-  return list.map((r) => r.orgId as OrgId);
+  // One index probe per organization (outbox_pending_org_idx), not a read of every due message:
+  // an organization without SMTP keeps its messages pending, and they may be many.
+  const at = now.toISOString();
+  const list = await rows<{ org_id: string }>(
+    db,
+    sql`with recursive due(org_id) as (
+          (select org_id from outbox
+            where status = 'pending' and next_attempt_at <= ${at}::timestamptz
+            order by org_id limit 1)
+          union all
+          select (select o.org_id from outbox o
+                   where o.status = 'pending' and o.next_attempt_at <= ${at}::timestamptz
+                     and o.org_id > due.org_id
+                   order by o.org_id limit 1)
+            from due where due.org_id is not null)
+        select org_id from due where org_id is not null`,
+  );
+  return list.map((r) => r.org_id as OrgId);
 }
 
 export type Claim = {

@@ -292,6 +292,9 @@ export const outbox = pgTable(
   (t) => [
     index("outbox_due_idx").on(t.status, t.nextAttemptAt),
     index("outbox_org_idx").on(t.orgId, t.createdAt),
+    // Pending messages by organization: delivery finds the organizations with due messages without
+    // reading every message of one that has no SMTP server (those stay pending, however many).
+    index("outbox_pending_org_idx").on(t.orgId, t.nextAttemptAt).where(sql`status = 'pending'`),
   ],
 );
 

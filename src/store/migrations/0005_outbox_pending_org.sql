@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_pending_org_idx" ON "outbox" USING btree ("org_id","next_attempt_at") WHERE status = 'pending';
