@@ -75,11 +75,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: "x-request-id",
-    // The check routes' validator (admin routes use zod). `unicode: false`: string lengths count
-    // UTF-16 units, as JavaScript does, instead of walking each string to count code points.
-    ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false, unicode: false },
-    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
   });
   app.setErrorHandler(errorHandler);
   app.decorateRequest("rosterCaller", null);
