@@ -190,8 +190,21 @@ export async function serveWorkers(options: ServeOptions, workers: number): Prom
     );
   }
   if (cluster.isWorker) {
-    const server = await serve(options);
-    const stop = () => void server.close().then(() => process.exit(0));
+    let server: RunningServer;
+    try {
+      server = await serve(options);
+    } catch (e) {
+      // The primary sees the exit and says so; left running, the worker would hold its IPC channel open.
+      process.stderr.write(
+        `roster: a worker could not start: ${e instanceof Error ? e.message : String(e)}\n`,
+      );
+      process.exit(1);
+    }
+    const stop = () =>
+      void server.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
     return null;
@@ -203,8 +216,31 @@ export async function serveWorkers(options: ServeOptions, workers: number): Prom
   } finally {
     await store.close();
   }
+  let started = false;
   let stopping = false;
   const running = new Set<Worker>();
+  // A worker that dies is replaced after a pause that doubles with each death in the last minute
+  // (1 s up to 1 min), so one that fails at once is not restarted in a tight loop. The timer keeps
+  // the primary alive while no worker is.
+  const deaths: number[] = [];
+  let missing = 0;
+  let restart: NodeJS.Timeout | null = null;
+  const replace = () => {
+    const now = Date.now();
+    deaths.push(now);
+    while (deaths[0]! < now - 60_000) deaths.shift();
+    missing++;
+    if (restart) return;
+    restart = setTimeout(
+      () => {
+        restart = null;
+        const count = missing;
+        missing = 0;
+        for (let i = 0; i < count && !stopping; i++) void start().catch(() => {});
+      },
+      Math.min(1000 * 2 ** (deaths.length - 1), 60_000),
+    );
+  };
   const start = () =>
     new Promise<string>((resolve, reject) => {
       const worker = cluster.fork();
@@ -213,13 +249,11 @@ export async function serveWorkers(options: ServeOptions, workers: number): Prom
       worker.once("exit", (code, signal) => {
         running.delete(worker);
         reject(new Error(`a worker exited while starting (${signal ?? code})`));
-        if (stopping) return;
+        if (stopping || !started) return;
         process.stderr.write(
           `roster: worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`,
         );
-        setTimeout(() => {
-          if (!stopping) void start().catch(() => {});
-        }, 1000).unref();
+        replace();
       });
     });
   let urls: string[];
@@ -230,6 +264,7 @@ export async function serveWorkers(options: ServeOptions, workers: number): Prom
     for (const worker of running) worker.kill("SIGTERM");
     throw e;
   }
+  started = true;
   if (welcome) printWelcome(options, welcome);
   let closing: Promise<void> | null = null;
   return {
@@ -238,6 +273,7 @@ export async function serveWorkers(options: ServeOptions, workers: number): Prom
     close() {
       // Each worker finishes its requests in flight and stops, as a single server does.
       stopping = true;
+      if (restart) clearTimeout(restart);
       closing ??= Promise.all(
         [...running].map(
           (worker) =>

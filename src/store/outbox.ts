@@ -113,22 +113,23 @@ export async function countMessages(db: Db, orgId: OrgId): Promise<Record<Outbox
  * reached), so that delivery claims only those it can send.
  */
 export async function dueOrganizations(db: Db, now: Date): Promise<OrgId[]> {
-  // One index probe per organization (outbox_pending_org_idx), not a read of every due message:
-  // an organization without SMTP keeps its messages pending, and they may be many.
+  // Index probes per organization (outbox_pending_org_idx), not a read of every due message: an
+  // organization without SMTP keeps its messages pending, and they may be many. First the
+  // organizations with pending messages, one seek each; then whether each has one due, one seek each.
   const at = now.toISOString();
   const list = await rows<{ org_id: string }>(
     db,
-    sql`with recursive due(org_id) as (
-          (select org_id from outbox
-            where status = 'pending' and next_attempt_at <= ${at}::timestamptz
-            order by org_id limit 1)
+    sql`with recursive pending(org_id) as (
+          (select org_id from outbox where status = 'pending' order by org_id limit 1)
           union all
           select (select o.org_id from outbox o
-                   where o.status = 'pending' and o.next_attempt_at <= ${at}::timestamptz
-                     and o.org_id > due.org_id
+                   where o.status = 'pending' and o.org_id > pending.org_id
                    order by o.org_id limit 1)
-            from due where due.org_id is not null)
-        select org_id from due where org_id is not null`,
+            from pending where pending.org_id is not null)
+        select org_id from pending p
+         where p.org_id is not null
+           and exists (select 1 from outbox o where o.status = 'pending' and o.org_id = p.org_id
+                         and o.next_attempt_at <= ${at}::timestamptz)`,
   );
   return list.map((r) => r.org_id as OrgId);
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { request } from "node:http";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -143,22 +144,28 @@ test("servers starting together on an empty database create one organization, an
     }),
   );
   try {
-    const outputs = await Promise.all(
+    // stdout and stderr are separate pipes: collect stdout for as long as the servers run.
+    const outputs = servers.map(() => "");
+    for (const [i, child] of servers.entries()) {
+      child.stdout!.on("data", (d) => {
+        outputs[i] += d;
+      });
+    }
+    await Promise.all(
       servers.map(
-        (child) =>
-          new Promise<string>((resolve, reject) => {
-            let out = "";
-            child.stdout!.on("data", (d) => {
-              out += d;
-            });
+        (child, i) =>
+          new Promise<void>((resolve, reject) => {
             child.stderr!.on("data", (d) => {
-              if (/roster listening on/.test(String(d))) resolve(out);
+              if (/roster listening on/.test(String(d))) resolve();
             });
-            child.on("exit", (code) => reject(new Error(`a server exited (${code}): ${out}`)));
+            child.on("exit", (code) => reject(new Error(`a server exited (${code}): ${outputs[i]}`)));
           }),
       ),
     );
-    assert.equal(outputs.filter((o) => o.includes("Roster is running for the first time")).length, 1);
+    const welcomed = () => outputs.filter((o) => o.includes("Roster is running for the first time")).length;
+    for (let i = 0; i < 50 && welcomed() === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(welcomed(), 1, "one server, and only one, printed the first-start text");
     const db = new pg.Client({ connectionString: empty.href });
     await db.connect();
     const orgs = await db.query("select slug from organizations");
@@ -174,6 +181,33 @@ test("servers starting together on an empty database create one organization, an
     }
     await admin.query(`drop database ${name}`);
     await admin.end();
+  }
+});
+
+test("roster serve --workers exits with status 2 and says why when its workers cannot start", {
+  skip: !url && "DATABASE_URL is not set",
+}, async () => {
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+  const port = (taken.address() as { port: number }).port;
+  const child = spawn(
+    process.execPath,
+    ["bin/roster.js", "serve", "--port", String(port), "--workers", "2"],
+    {
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  let err = "";
+  child.stderr!.on("data", (d) => {
+    err += d;
+  });
+  try {
+    const code = await new Promise((r) => child.on("exit", r));
+    assert.equal(code, 2);
+    assert.match(err, /a worker could not start: .*EADDRINUSE/);
+  } finally {
+    taken.close();
   }
 });
 
@@ -225,7 +259,13 @@ describe("roster serve --workers", () => {
   test("two workers on one port follow the log, and a dead worker is replaced", {
     skip: !url && "DATABASE_URL is not set",
   }, async () => {
-    const server = await start("workers", "--workers", "2");
+    // A fixed port: when every worker has died, the port is opened anew for the next ones, and
+    // "port 0" would then be another port.
+    const free = createServer();
+    await new Promise<void>((r) => free.listen(0, "127.0.0.1", r));
+    const port = (free.address() as { port: number }).port;
+    await new Promise((r) => free.close(r));
+    const server = await start("workers", "--workers", "2", "--port", String(port));
     const { base, process: child } = server;
     assert.match(server.stderr(), /\(postgres, 2 workers\)/);
     try {
@@ -269,17 +309,37 @@ describe("roster serve --workers", () => {
         for (let k = 0; k < 2; k++) assert.equal((await check(revision)).body.allowed, false);
       }
 
+      /** Waits (up to 20 s) until two workers run, none of them one of `dead`. */
+      const replaced = async (dead: number[]) => {
+        let now: number[] = [];
+        for (let i = 0; i < 200; i++) {
+          now = workersOf(child.pid!);
+          if (now.length === 2 && !now.some((pid) => dead.includes(pid))) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return now;
+      };
       process.kill(first[0]!, "SIGKILL");
-      let now: number[] = [];
-      for (let i = 0; i < 100; i++) {
-        now = workersOf(child.pid!);
-        if (now.length === 2 && !now.includes(first[0]!)) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.equal(now.length, 2, "a new worker replaced the dead one");
-      assert.ok(!now.includes(first[0]!));
+      const second = await replaced([first[0]!]);
+      assert.equal(second.length, 2, "a new worker replaced the dead one");
+      assert.ok(!second.includes(first[0]!));
       assert.match(server.stderr(), new RegExp(`worker ${first[0]} exited \\(SIGKILL\\); starting another`));
       assert.equal((await check(0)).status, 200);
+
+      // Every worker at once: the primary, holding no connection itself, stays and starts them again.
+      for (const pid of second) process.kill(pid, "SIGKILL");
+      const third = await replaced(second);
+      assert.equal(third.length, 2, "both workers were replaced");
+      // The new workers listen once they have loaded the index.
+      let answered = 0;
+      for (let i = 0; i < 100 && answered !== 200; i++) {
+        answered = await check(0).then(
+          (r) => r.status,
+          () => 0,
+        );
+        if (answered !== 200) await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(answered, 200, "the replaced workers answer on the same port");
     } finally {
       child.kill("SIGTERM");
     }

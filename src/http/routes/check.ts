@@ -70,7 +70,7 @@ export function checkRoutes(app: FastifyInstance, s: Services): void {
         `${item.capability} is not a capability of ${index.typeOf(r)?.def.key}.`,
       );
     }
-    if (gate.pass(index, u, Math.floor(now / 60_000))) s.activity.record(orgId, index.userId(u), now);
+    if (gate.pass(index, u, now)) s.activity.record(orgId, index.userId(u), now);
     return index.check(u, r, bit);
   };
 
