@@ -1,10 +1,11 @@
-import { Button, Group, Modal, Select, SimpleGrid, Stack, Textarea, TextInput } from "@mantine/core";
+import { Button, Group, Modal, Select, Stack, Textarea } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import type { OrgRole, UpdateUserBody, UserSummary } from "../../api.ts";
 import { FormError } from "../../components/states.tsx";
 import { useSession } from "../../session.tsx";
 import { formatAttributes, parseAttributes } from "./attributes.ts";
 import { useEditUser } from "./data.ts";
+import { NameAndEmailFields } from "./NameAndEmailFields.tsx";
 import { grantableRoles } from "./roles.ts";
 
 /** Edit a user's names, email, organization role and attributes. Mount it with a `key` per user. */
@@ -46,29 +47,14 @@ export function EditUserModal({ user, onClose }: { user: UserSummary; onClose: (
     <Modal opened onClose={onClose} title={`Edit ${user.email}`} size="lg">
       <form onSubmit={submit} noValidate>
         <Stack>
-          <SimpleGrid cols={{ base: 1, xs: 2 }}>
-            <TextInput
-              label="First name"
-              value={firstName}
-              maxLength={100}
-              onChange={(e) => setFirstName(e.currentTarget.value)}
-              data-autofocus
-            />
-            <TextInput
-              label="Last name"
-              value={lastName}
-              maxLength={100}
-              onChange={(e) => setLastName(e.currentTarget.value)}
-            />
-          </SimpleGrid>
-          <TextInput
-            label="Email"
-            type="email"
-            required
-            value={email}
-            maxLength={254}
-            onChange={(e) => setEmail(e.currentTarget.value)}
-            error={emailError}
+          <NameAndEmailFields
+            firstName={firstName}
+            lastName={lastName}
+            email={email}
+            onFirstName={setFirstName}
+            onLastName={setLastName}
+            onEmail={setEmail}
+            emailError={emailError}
           />
           <Select
             label="Organization role"

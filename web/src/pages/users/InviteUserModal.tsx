@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, Modal, Select, SimpleGrid, Stack, TextInput } from "@mantine/core";
+import { Button, Checkbox, Group, Modal, Select, Stack } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import type { OrgRole } from "../../api.ts";
 import { GroupMultiSelect } from "../../components/GroupSelect.tsx";
@@ -6,6 +6,7 @@ import { FormError } from "../../components/states.tsx";
 import { assignable } from "../../data.ts";
 import { useSession } from "../../session.tsx";
 import { useInviteUser } from "./data.ts";
+import { NameAndEmailFields } from "./NameAndEmailFields.tsx";
 import { grantableRoles } from "./roles.ts";
 
 export type Invited = { email: string; id: string; link: string | null };
@@ -74,29 +75,14 @@ export function InviteUserModal({
     <Modal opened={opened} onClose={close} title="Invite a user" size="lg">
       <form onSubmit={submit} noValidate>
         <Stack>
-          <SimpleGrid cols={{ base: 1, xs: 2 }}>
-            <TextInput
-              label="First name"
-              value={firstName}
-              maxLength={100}
-              onChange={(e) => setFirstName(e.currentTarget.value)}
-              data-autofocus
-            />
-            <TextInput
-              label="Last name"
-              value={lastName}
-              maxLength={100}
-              onChange={(e) => setLastName(e.currentTarget.value)}
-            />
-          </SimpleGrid>
-          <TextInput
-            label="Email"
-            type="email"
-            required
-            value={email}
-            maxLength={254}
-            onChange={(e) => setEmail(e.currentTarget.value)}
-            error={touched ? emailError : undefined}
+          <NameAndEmailFields
+            firstName={firstName}
+            lastName={lastName}
+            email={email}
+            onFirstName={setFirstName}
+            onLastName={setLastName}
+            onEmail={setEmail}
+            emailError={touched ? emailError : undefined}
           />
           <Select
             label="Organization role"
