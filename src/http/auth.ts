@@ -49,11 +49,21 @@ export class Authenticator {
   private readonly used = new Map<string, number>();
   /** Verified token strings, so the hot path skips the HMAC for a few seconds. */
   private readonly verified = new Map<string, { caller: Caller; until: number }>();
+  /** Lookups in flight, by token string. */
+  private readonly verifying = new Map<string, Promise<Caller>>();
 
+  /** Bumped by `forget`: a lookup that began before a revocation does not cache what it read. */
+  private epoch = 0;
+  private readonly cacheMs: number;
+
+  /** `cacheMs`: how long a verified token is trusted before its record is read again (5 s). */
   constructor(
     private readonly store: Store,
     private readonly operatorToken: string | undefined,
-  ) {}
+    options: { cacheMs?: number } = {},
+  ) {
+    this.cacheMs = options.cacheMs ?? CACHE_MS;
+  }
 
   /**
    * The caller of a request, worked out once however many times it is asked for: kept on the
@@ -83,14 +93,38 @@ export class Authenticator {
     ) {
       return { kind: "operator" };
     }
-    const now = Date.now();
     const known = this.verified.get(token);
-    if (known && known.until > now) return known.caller;
+    if (known) {
+      const left = known.until - Date.now();
+      if (left > 0) {
+        // Looked up again in the background in its last fifth, so a busy token never waits for
+        // the database (whose connections may all be taken by writes) and is never older than
+        // cacheMs.
+        if (left < this.cacheMs / 5) void this.verify(token, true).catch(() => {});
+        return known.caller;
+      }
+    }
+    return this.verify(token, false);
+  }
+
+  /** Checks a token against its record; one lookup per token at a time, however many requests wait for it. */
+  private verify(token: string, fresh: boolean): Promise<Caller> {
+    let pending = this.verifying.get(token);
+    if (!pending) {
+      pending = this.lookUp(token, fresh).finally(() => this.verifying.delete(token));
+      this.verifying.set(token, pending);
+    }
+    return pending;
+  }
+
+  private async lookUp(token: string, fresh: boolean): Promise<Caller> {
     const parsed = parseToken(token);
     if (!parsed) throw new RosterError("auth.unauthenticated", "This is not a Roster API token.");
-    const record = await this.record(parsed.tokenId);
+    const epoch = this.epoch;
+    const record = await this.record(parsed.tokenId, fresh);
     this.key ??= await tokenKey(this.store);
     if (!record || record.revoked || !sameHash(hmac(this.key, parsed.secret), record.secretHash)) {
+      this.verified.delete(token);
       throw new RosterError("auth.unauthenticated", "This token is unknown or revoked.");
     }
     this.noteUse(record.id);
@@ -101,8 +135,9 @@ export class Authenticator {
       name: record.name,
       scopes: record.scopes,
     };
+    if (epoch !== this.epoch) return caller;
     if (this.verified.size > 10_000) this.verified.clear();
-    this.verified.set(token, { caller, until: now + CACHE_MS });
+    this.verified.set(token, { caller, until: Date.now() + this.cacheMs });
     return caller;
   }
 
@@ -120,16 +155,18 @@ export class Authenticator {
     return { kind: "session", orgId: row.orgId as OrgId, email: row.email, idHash, csrfToken: row.csrfToken };
   }
 
-  private async record(id: string): Promise<TokenRecord | null> {
+  private async record(id: string, fresh: boolean): Promise<TokenRecord | null> {
     const now = Date.now();
     const hit = this.cache.get(id);
-    if (hit && hit.until > now) return hit.record;
+    if (!fresh && hit && hit.until > now) return hit.record;
+    const epoch = this.epoch;
     const record = await tokenRecord(this.store, id);
-    this.cache.set(id, { record, until: now + CACHE_MS });
+    if (epoch === this.epoch) this.cache.set(id, { record, until: now + this.cacheMs });
     return record;
   }
 
   forget(tokenId: string): void {
+    this.epoch++;
     this.cache.delete(tokenId);
     for (const [token, v] of this.verified)
       if (v.caller.kind === "token" && v.caller.tokenId === tokenId) this.verified.delete(token);

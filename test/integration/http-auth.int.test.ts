@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import type { FastifyInstance } from "fastify";
 import { inviteUser, type Store } from "../../src/commands/index.ts";
 import type { OrgId } from "../../src/domain/index.ts";
+import { Authenticator, buildApp } from "../../src/http/index.ts";
 import { listMessages } from "../../src/store/index.ts";
 import { describeBackends } from "../support/backends.ts";
 import { startApi, type TestApi } from "../support/http.ts";
@@ -183,5 +185,62 @@ describeBackends("HTTP: console sessions", (store: () => Store) => {
     const messages = await listMessages(store().db, org.orgId as OrgId);
     assert.equal(messages.length, before + 1);
     assert.match(messages.at(-1)!.body, /reset-password#token=/);
+  });
+});
+
+describeBackends("HTTP: a token revoked on another server", (store: () => Store) => {
+  let api: TestApi;
+  let other: FastifyInstance;
+  const CACHE_MS = 300;
+  before(async () => {
+    api = await startApi(store());
+    // A second server on the same database: it trusts a verified token for CACHE_MS, and nobody
+    // tells it of a revocation made through the first.
+    other = await buildApp({
+      store: store(),
+      index: api.index,
+      activity: api.activity,
+      auth: new Authenticator(store(), undefined, { cacheMs: CACHE_MS }),
+    });
+  });
+  after(async () => {
+    await other.close();
+    await api.close();
+  });
+
+  const check = async (token: string) =>
+    (
+      await other.inject({
+        method: "GET",
+        url: "/api/v1/tokens",
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).statusCode;
+
+  test("many first requests at once all pass; a token in steady use keeps working, and is refused within the cache time of its revocation", async () => {
+    const org = await api.newOrg();
+    const made = await api.call(org.token, "POST", "/api/v1/tokens", { name: "ci", scopes: ["admin"] });
+    assert.equal(made.status, 201, made.text);
+    const token = made.body.token as string;
+    assert.deepEqual(
+      new Set(await Promise.all(Array.from({ length: 20 }, () => check(token)))),
+      new Set([200]),
+    );
+    // In use across several cache periods (its record is read again in the background).
+    const until = Date.now() + CACHE_MS * 4;
+    while (Date.now() < until) {
+      assert.equal(await check(token), 200);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal((await api.call(org.token, "DELETE", `/api/v1/tokens/${made.body.id}`)).status, 200);
+    const revokedAt = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - revokedAt < CACHE_MS * 5) {
+      status = await check(token);
+      if (status === 200) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(status, 401, "the revoked token is refused");
+    const took = Date.now() - revokedAt;
+    assert.ok(took <= CACHE_MS * 1.5, `refused ${took} ms after its revocation (cache ${CACHE_MS} ms)`);
   });
 });
