@@ -177,12 +177,11 @@ function mixRequests(group: string, checks: number) {
   let i = 0;
   let k = 0;
   type Context = { sentAt?: number };
-  const timed = (kind: "check" | "write", body: () => string, path: () => string) => ({
+  const timed = (kind: "check" | "write", next: () => { path: string; body: string }) => ({
     method: "POST",
     headers,
     setupRequest(req: { body?: string; path?: string }, context: Context) {
-      req.body = body();
-      req.path = path();
+      Object.assign(req, next());
       context.sentAt = performance.now();
       return req;
     },
@@ -192,17 +191,15 @@ function mixRequests(group: string, checks: number) {
       else timings[kind].ms.push(performance.now() - context.sentAt);
     },
   });
-  const check = timed(
-    "check",
-    () => bodies[i++ % bodies.length]!,
-    () => "/api/v1/access/check",
-  );
-  let add = true;
-  const write = timed(
-    "write",
-    () => JSON.stringify({ userIds: [`usr_${prefix}${Math.floor(k++ / 2) % 1000}`] }),
-    () => `/api/v1/groups/${group}/members${(add = !add) ? "/remove" : ""}`,
-  );
+  const check = timed("check", () => ({ path: "/api/v1/access/check", body: bodies[i++ % bodies.length]! }));
+  // Adds a user to the group, then removes them, and so on over 1,000 users.
+  const write = timed("write", () => {
+    const n = k++;
+    return {
+      path: `/api/v1/groups/${group}/members${n % 2 === 0 ? "" : "/remove"}`,
+      body: JSON.stringify({ userIds: [`usr_${prefix}${Math.floor(n / 2) % 1000}`] }),
+    };
+  });
   return [...Array.from({ length: checks }, () => check), write] as never[];
 }
 
