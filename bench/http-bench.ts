@@ -225,7 +225,6 @@ try {
   // slow the writes. Each request is timed on its own (autocannon times them together).
   log("mixed: 19 checks then 1 write on every connection...");
   const mixed = await measured("mixed", {
-    connections: connections - 2,
     requests: mixRequests(workload.groupIds[5]!, 19),
   });
   const written = timings.write;
