@@ -11,7 +11,6 @@ import {
   removeGroupMembers as deleteGroupMembers,
   removeUserMembers as deleteUserMembers,
   explicitGroupMembers,
-  explicitUserMembers,
   getGroups,
   getUsers,
   addGroupMembers as insertGroupMembers,
@@ -131,29 +130,28 @@ export async function removeMembers(
   const { users, groups } = await loadMembers(w, members);
   if (users.length + groups.length === 0) return { userIds: [], groupIds: [] };
   assertMembersEditable(group, { users: users.length > 0, removal: true });
-  const userIds =
-    users.length > 0
-      ? await explicitUserMembers(
-          w.tx,
-          group.id,
-          users.map((u) => u.id),
-        )
-      : [];
-  const present = new Set(groups.length > 0 ? await explicitGroupMembers(w.tx, group.id) : []);
-  const groupIds = groups.map((g) => g.id).filter((g) => present.has(g));
+  // The deletes say who was a member: members not there are skipped.
+  const { userIds, groupIds } = await guardAdministrators(
+    w,
+    async () => ({
+      userIds: await deleteUserMembers(
+        w.tx,
+        group.id,
+        users.map((u) => u.id),
+      ),
+      groupIds: await deleteGroupMembers(
+        w.tx,
+        group.id,
+        groups.map((g) => g.id),
+      ),
+    }),
+    group.id,
+  );
   if (userIds.length + groupIds.length === 0) return { userIds: [], groupIds: [] };
   const reached =
     group.notify === "email"
       ? new Set<UserId>([...userIds, ...(await transitiveUsers(w.tx, w.org.id, groupIds))])
       : new Set<UserId>();
-  await guardAdministrators(
-    w,
-    async () => {
-      await deleteUserMembers(w.tx, group.id, userIds);
-      await deleteGroupMembers(w.tx, group.id, groupIds);
-    },
-    group.id,
-  );
   w.emit({ type: "members.removed", groupId: group.id, userIds, groupIds });
   w.audit({
     action: "group.members.remove",

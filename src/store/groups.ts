@@ -104,11 +104,18 @@ export async function addUserMembers(
   return added;
 }
 
-export async function removeUserMembers(tx: Db, groupId: GroupId, userIds: readonly UserId[]) {
-  if (userIds.length === 0) return;
-  await tx
+/** Removes users from a group; returns those that were members. */
+export async function removeUserMembers(
+  tx: Db,
+  groupId: GroupId,
+  userIds: readonly UserId[],
+): Promise<UserId[]> {
+  if (userIds.length === 0) return [];
+  const removed = await tx
     .delete(t.groupUserMembers)
-    .where(and(eq(t.groupUserMembers.groupId, groupId), inArray(t.groupUserMembers.userId, [...userIds])));
+    .where(and(eq(t.groupUserMembers.groupId, groupId), inArray(t.groupUserMembers.userId, [...userIds])))
+    .returning({ id: t.groupUserMembers.userId });
+  return removed.map((r) => r.id as UserId);
 }
 
 export async function addGroupMembers(
@@ -125,13 +132,20 @@ export async function addGroupMembers(
     .onConflictDoNothing();
 }
 
-export async function removeGroupMembers(tx: Db, parentId: GroupId, childIds: readonly GroupId[]) {
-  if (childIds.length === 0) return;
-  await tx
+/** Removes groups from a group; returns those that were members. */
+export async function removeGroupMembers(
+  tx: Db,
+  parentId: GroupId,
+  childIds: readonly GroupId[],
+): Promise<GroupId[]> {
+  if (childIds.length === 0) return [];
+  const removed = await tx
     .delete(t.groupGroupMembers)
     .where(
       and(eq(t.groupGroupMembers.parentId, parentId), inArray(t.groupGroupMembers.childId, [...childIds])),
-    );
+    )
+    .returning({ id: t.groupGroupMembers.childId });
+  return removed.map((r) => r.id as GroupId);
 }
 
 /** Every nesting edge of the organization, parent -> children (for cycle checks). */
