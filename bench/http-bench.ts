@@ -14,7 +14,7 @@ import { FULL, generateWorkload, prng } from "./workload.ts";
  * `npm run bench:http`: the bench workload loaded into a real `roster serve`
  * (its own process), driven with autocannon on loopback. Prints single
  * checks/s and p99, batch (100 per request) checks/s, and the check p99 under
- * a mixed load (95% checks, 5% writes), and for comparison what Node's HTTP
+ * a mixed load (each connection sends 19 checks, then a write), and for comparison what Node's HTTP
  * server alone answers with the same client; `--json` prints one JSON object.
  * PostgreSQL when DATABASE_URL is set, else PGlite.
  */
