@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { type CommandContext, createGroup, deleteGroup, editGroup } from "../../../commands/index.ts";
-import type { GroupId, OrgId } from "../../../domain/index.ts";
+import type { GroupId } from "../../../domain/index.ts";
 import { memberKinds, SCIM_GROUP, scimGroup, scimGroups } from "../../../queries/index.ts";
 import type { Services } from "../../services.ts";
 import { baseUrl, etag, ifMatch, scimContext, scimReply } from "./context.ts";
-import { LIST_RESPONSE, searchParams } from "./discovery.ts";
 import {
   changeValues,
   type GroupChange,
@@ -15,7 +14,8 @@ import {
   groupResource,
   membersOf,
 } from "./group-resource.ts";
-import { type ListParams, listParams, params, project, projection, shows } from "./query.ts";
+import { params } from "./query.ts";
+import { scimReadRoutes } from "./read-routes.ts";
 
 const hide = { hide: true };
 type Id = { Params: { id: string } };
@@ -26,51 +26,13 @@ type Id = { Params: { id: string } };
  * patch (204, as Entra ID and Okta expect), delete (with its members).
  */
 export function scimGroupRoutes(app: FastifyInstance, s: Services, publicUrl: string | undefined): void {
-  const list = async (request: FastifyRequest, p: ListParams) => {
-    const ctx = await scimContext(s, request);
-    const base = baseUrl(request, publicUrl);
-    const page = await scimGroups(s.store, ctx.orgId, {
-      filter: p.filter,
-      startIndex: p.startIndex,
-      count: p.count,
-      sortBy: p.sortBy,
-      descending: p.descending,
-      members: shows(p.projection, "members", SCIM_GROUP),
-    });
-    const resources = page.records.map((r) => project(groupResource(r, base), p.projection, SCIM_GROUP));
-    return {
-      schemas: [LIST_RESPONSE],
-      totalResults: page.total,
-      startIndex: p.startIndex,
-      itemsPerPage: resources.length,
-      Resources: resources,
-    };
-  };
-
-  app.get("/Groups", { schema: hide }, async (request, reply) =>
-    scimReply(reply, await list(request, listParams(params(request.query)))),
-  );
-
-  app.post("/Groups/.search", { schema: hide }, async (request, reply) =>
-    scimReply(reply, await list(request, listParams(searchParams(request.body)))),
-  );
-
-  /** The group as the response shows it (after a write: as it now is), with its ETag. */
-  const show = async (request: FastifyRequest, orgId: OrgId, id: string) => {
-    const view = projection(params(request.query));
-    const record = await scimGroup(s.store, orgId, id, { members: shows(view, "members", SCIM_GROUP) });
-    return {
-      version: etag(record.version),
-      body: project(groupResource(record, baseUrl(request, publicUrl)), view, SCIM_GROUP),
-    };
-  };
-
-  app.get<Id>("/Groups/:id", { schema: hide }, async (request, reply) => {
-    const ctx = await scimContext(s, request);
-    const { version, body } = await show(request, ctx.orgId, request.params.id);
-    void reply.header("etag", version);
-    if (request.headers["if-none-match"] === version) return reply.status(304).send();
-    return scimReply(reply, body);
+  const show = scimReadRoutes(app, s, publicUrl, {
+    path: "/Groups",
+    core: SCIM_GROUP,
+    joined: "members",
+    list: (orgId, input, joined) => scimGroups(s.store, orgId, { ...input, members: joined }),
+    get: (orgId, id, joined) => scimGroup(s.store, orgId, id, { members: joined }),
+    resource: groupResource,
   });
 
   app.post("/Groups", { schema: hide }, async (request, reply) => {

@@ -1,11 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { editUser, inviteUser, removeUser } from "../../../commands/index.ts";
-import type { OrgId, UserId } from "../../../domain/index.ts";
+import type { UserId } from "../../../domain/index.ts";
 import { SCIM_USER, scimUser, scimUsers } from "../../../queries/index.ts";
 import type { Services } from "../../services.ts";
-import { baseUrl, etag, ifMatch, scimContext, scimReply } from "./context.ts";
-import { LIST_RESPONSE, searchParams } from "./discovery.ts";
-import { type ListParams, listParams, params, project, projection, shows } from "./query.ts";
+import { baseUrl, ifMatch, scimContext, scimReply } from "./context.ts";
+import { scimReadRoutes } from "./read-routes.ts";
 import {
   applyUserPatch,
   userDoc,
@@ -21,51 +20,13 @@ type Id = { Params: { id: string } };
 
 /** /Users (RFC 7644 §3): list and filter, read, create, replace, patch, delete. */
 export function scimUserRoutes(app: FastifyInstance, s: Services, publicUrl: string | undefined): void {
-  const list = async (request: FastifyRequest, p: ListParams) => {
-    const ctx = await scimContext(s, request);
-    const base = baseUrl(request, publicUrl);
-    const page = await scimUsers(s.store, ctx.orgId, {
-      filter: p.filter,
-      startIndex: p.startIndex,
-      count: p.count,
-      sortBy: p.sortBy,
-      descending: p.descending,
-      groups: shows(p.projection, "groups", SCIM_USER),
-    });
-    const resources = page.records.map((r) => project(userResource(r, base), p.projection, SCIM_USER));
-    return {
-      schemas: [LIST_RESPONSE],
-      totalResults: page.total,
-      startIndex: p.startIndex,
-      itemsPerPage: resources.length,
-      Resources: resources,
-    };
-  };
-
-  app.get("/Users", { schema: hide }, async (request, reply) =>
-    scimReply(reply, await list(request, listParams(params(request.query)))),
-  );
-
-  app.post("/Users/.search", { schema: hide }, async (request, reply) =>
-    scimReply(reply, await list(request, listParams(searchParams(request.body)))),
-  );
-
-  /** The user as the response shows it (after a write: as it now is), with its ETag. */
-  const show = async (request: FastifyRequest, orgId: OrgId, id: string) => {
-    const view = projection(params(request.query));
-    const record = await scimUser(s.store, orgId, id, { groups: shows(view, "groups", SCIM_USER) });
-    return {
-      version: etag(record.version),
-      body: project(userResource(record, baseUrl(request, publicUrl)), view, SCIM_USER),
-    };
-  };
-
-  app.get<Id>("/Users/:id", { schema: hide }, async (request, reply) => {
-    const ctx = await scimContext(s, request);
-    const { version, body } = await show(request, ctx.orgId, request.params.id);
-    void reply.header("etag", version);
-    if (request.headers["if-none-match"] === version) return reply.status(304).send();
-    return scimReply(reply, body);
+  const show = scimReadRoutes(app, s, publicUrl, {
+    path: "/Users",
+    core: SCIM_USER,
+    joined: "groups",
+    list: (orgId, input, joined) => scimUsers(s.store, orgId, { ...input, groups: joined }),
+    get: (orgId, id, joined) => scimUser(s.store, orgId, id, { groups: joined }),
+    resource: userResource,
   });
 
   app.post("/Users", { schema: hide }, async (request, reply) => {
