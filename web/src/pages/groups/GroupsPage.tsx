@@ -4,7 +4,6 @@ import {
   Anchor,
   Box,
   Button,
-  Group,
   Menu,
   Paper,
   Stack,
@@ -18,6 +17,7 @@ import type { GroupSummary } from "../../api.ts";
 import { CursorPager } from "../../components/CursorPager.tsx";
 import { type Column, DataTable } from "../../components/DataTable.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
+import { SelectionBar } from "../../components/SelectionBar.tsx";
 import { Empty, ErrorState, Loading } from "../../components/states.tsx";
 import { plural } from "../../format.ts";
 import { Link, useSearchParams } from "../../router.tsx";
@@ -230,48 +230,29 @@ export function GroupsPage() {
         />
       </Paper>
 
-      {selected.size > 0 && (
-        <Paper
-          withBorder
-          p="xs"
-          mb="sm"
-          bg="var(--mantine-primary-color-light)"
-          role="region"
-          aria-label="Selection"
+      <SelectionBar count={selected.size} noun="group" onClear={() => setPicked(new Map())}>
+        <Button size="xs" onClick={() => setDialog({ kind: "privileges", on: true, groups: chosen })}>
+          Turn privileges on
+        </Button>
+        <Button
+          size="xs"
+          variant="light"
+          onClick={() => setDialog({ kind: "privileges", on: false, groups: chosen })}
         >
-          <Group justify="space-between" gap="xs">
-            <Text size="sm" fw={500}>
-              {plural(selected.size, "group")} selected
-            </Text>
-            <Group gap="xs">
-              <Button size="xs" onClick={() => setDialog({ kind: "privileges", on: true, groups: chosen })}>
-                Turn privileges on
-              </Button>
-              <Button
-                size="xs"
-                variant="light"
-                onClick={() => setDialog({ kind: "privileges", on: false, groups: chosen })}
-              >
-                Turn privileges off
-              </Button>
-              <Button size="xs" variant="light" onClick={() => setDialog({ kind: "notify", groups: chosen })}>
-                Notifications
-              </Button>
-              <Button
-                size="xs"
-                variant="light"
-                color="red"
-                onClick={() => setDialog({ kind: "delete", groups: chosen })}
-              >
-                Delete
-              </Button>
-              <Button size="xs" variant="subtle" onClick={() => setPicked(new Map())}>
-                Clear selection
-              </Button>
-            </Group>
-          </Group>
-        </Paper>
-      )}
+          Turn privileges off
+        </Button>
+        <Button size="xs" variant="light" onClick={() => setDialog({ kind: "notify", groups: chosen })}>
+          Notifications
+        </Button>
+        <Button
+          size="xs"
+          variant="light"
+          color="red"
+          onClick={() => setDialog({ kind: "delete", groups: chosen })}
+        >
+          Delete
+        </Button>
+      </SelectionBar>
 
       {list.isPending ? (
         <Loading label="Loading groups…" />

@@ -22,6 +22,7 @@ import { CursorPager } from "../../components/CursorPager.tsx";
 import { type Column, DataTable } from "../../components/DataTable.tsx";
 import { GroupSelect } from "../../components/GroupSelect.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
+import { SelectionBar } from "../../components/SelectionBar.tsx";
 import { Empty, ErrorState, Loading } from "../../components/states.tsx";
 import { formatDateTime, formatRelative, fullName, plural, ROLE_COLOR, ROLE_LABEL } from "../../format.ts";
 import { Link, useSearchParams } from "../../router.tsx";
@@ -304,33 +305,14 @@ export function UsersPage() {
         </Group>
       </Paper>
 
-      {selected.size > 0 && (
-        <Paper
-          withBorder
-          p="xs"
-          mb="sm"
-          bg="var(--mantine-primary-color-light)"
-          role="region"
-          aria-label="Selection"
-        >
-          <Group justify="space-between" gap="xs">
-            <Text size="sm" fw={500}>
-              {plural(selected.size, "user")} selected
-            </Text>
-            <Group gap="xs">
-              <Button size="xs" onClick={() => setDialog({ kind: "bulk", mode: "add" })}>
-                Add to groups
-              </Button>
-              <Button size="xs" variant="light" onClick={() => setDialog({ kind: "bulk", mode: "remove" })}>
-                Remove from groups
-              </Button>
-              <Button size="xs" variant="subtle" onClick={() => setSelected(new Set())}>
-                Clear selection
-              </Button>
-            </Group>
-          </Group>
-        </Paper>
-      )}
+      <SelectionBar count={selected.size} noun="user" onClear={() => setSelected(new Set())}>
+        <Button size="xs" onClick={() => setDialog({ kind: "bulk", mode: "add" })}>
+          Add to groups
+        </Button>
+        <Button size="xs" variant="light" onClick={() => setDialog({ kind: "bulk", mode: "remove" })}>
+          Remove from groups
+        </Button>
+      </SelectionBar>
 
       {page.isPending ? (
         <Loading label="Loading users…" />
