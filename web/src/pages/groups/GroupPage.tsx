@@ -4,7 +4,6 @@ import {
   Badge,
   Box,
   Button,
-  Card,
   Code,
   Group,
   List,
@@ -14,16 +13,16 @@ import {
   Table,
   Text,
   TextInput,
-  Title,
   VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { type ReactNode, useState } from "react";
+import { useState } from "react";
 import type { ResourceTypeInfo, UserSummary } from "../../api.ts";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { CursorPager } from "../../components/CursorPager.tsx";
 import { GroupMultiSelect, GroupSelect } from "../../components/GroupSelect.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
+import { Field, Section } from "../../components/Section.tsx";
 import { Empty, ErrorState, FormError, Loading, QueryView } from "../../components/states.tsx";
 import { useGroups, useResourceTypes } from "../../data.ts";
 import { formatDateTime, fullName, plural } from "../../format.ts";
@@ -143,31 +142,6 @@ function GroupView({ detail }: { detail: GroupDetail }) {
         <DeleteGroupsDialog groups={[g]} onClose={() => setDialog(null)} onDone={() => navigate("/groups")} />
       )}
     </>
-  );
-}
-
-function Section({ title, children, extra }: { title: string; children: ReactNode; extra?: ReactNode }) {
-  return (
-    <Card withBorder component="section" aria-label={title}>
-      <Group justify="space-between" mb="sm" gap="xs">
-        <Title order={2} size="h4">
-          {title}
-        </Title>
-        {extra}
-      </Group>
-      {children}
-    </Card>
-  );
-}
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Table.Tr>
-      <Table.Th w="40%" fw={500} c="dimmed">
-        {label}
-      </Table.Th>
-      <Table.Td>{children}</Table.Td>
-    </Table.Tr>
   );
 }
 

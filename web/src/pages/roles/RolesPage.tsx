@@ -3,21 +3,20 @@ import {
   Badge,
   Box,
   Button,
-  Card,
   Code,
   Group,
   SegmentedControl,
   Stack,
   Table,
   Text,
-  Title,
   VisuallyHidden,
 } from "@mantine/core";
-import { type ReactNode, useState } from "react";
+import { useState } from "react";
 import type { ResourceTypeInfo } from "../../api.ts";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { type Column, DataTable } from "../../components/DataTable.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
+import { Section } from "../../components/Section.tsx";
 import { Empty, QueryView } from "../../components/states.tsx";
 import { useResourceTypes } from "../../data.ts";
 import { useSearchParams } from "../../router.tsx";
@@ -140,20 +139,6 @@ function RolesView({ types }: { types: ResourceTypeInfo[] }) {
         />
       )}
     </>
-  );
-}
-
-function Section({ title, children, extra }: { title: string; children: ReactNode; extra?: ReactNode }) {
-  return (
-    <Card withBorder component="section" aria-label={title}>
-      <Group justify="space-between" mb="sm">
-        <Title order={2} size="h4">
-          {title}
-        </Title>
-        {extra}
-      </Group>
-      {children}
-    </Card>
   );
 }
 

@@ -3,7 +3,6 @@ import {
   Anchor,
   Badge,
   Button,
-  Card,
   Code,
   CopyButton,
   Group,
@@ -14,14 +13,14 @@ import {
   Table,
   Text,
   TextInput,
-  Title,
   VisuallyHidden,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { Fragment, type ReactNode, useState } from "react";
+import { Fragment, useState } from "react";
 import type { UserAccessRow, UserDetail, UserSummary } from "../../api.ts";
 import { AccessPath } from "../../components/AccessPath.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
+import { Field, Section } from "../../components/Section.tsx";
 import { Empty, ErrorState, Loading, QueryView } from "../../components/states.tsx";
 import { useResourceTypes } from "../../data.ts";
 import { formatDateTime, formatRelative, fullName, ROLE_COLOR, ROLE_LABEL } from "../../format.ts";
@@ -131,31 +130,6 @@ function UserView({ detail }: { detail: UserDetail }) {
         <RemoveUserDialog user={u} onClose={() => setDialog(null)} onDone={() => navigate("/users")} />
       )}
     </>
-  );
-}
-
-function Section({ title, children, extra }: { title: string; children: ReactNode; extra?: ReactNode }) {
-  return (
-    <Card withBorder component="section" aria-label={title}>
-      <Group justify="space-between" mb="sm">
-        <Title order={2} size="h4">
-          {title}
-        </Title>
-        {extra}
-      </Group>
-      {children}
-    </Card>
-  );
-}
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Table.Tr>
-      <Table.Th w="40%" fw={500} c="dimmed">
-        {label}
-      </Table.Th>
-      <Table.Td>{children}</Table.Td>
-    </Table.Tr>
   );
 }
 
