@@ -1,5 +1,6 @@
 import cluster, { type Worker } from "node:cluster";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import type { Command } from "commander";
 import { AccessIndex } from "./access/index.ts";
 import { createDemoOrganization, runCli } from "./cli/index.ts";
@@ -10,7 +11,7 @@ import {
   createToken,
   SYSTEM_ACTOR,
 } from "./commands/index.ts";
-import { isRosterError } from "./domain/index.ts";
+import { isRosterError, parseToken, RosterError } from "./domain/index.ts";
 import { Authenticator, buildApp } from "./http/index.ts";
 import { OutboxDelivery, resolveSmtp } from "./notify/index.ts";
 import { listAllOrganizations } from "./queries/index.ts";
@@ -58,7 +59,22 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServeOptions {
 
 /** The first start: an organization (enterprise) with its first administrator and a one-time admin API token. */
 async function firstRun(store: Store, options: ServeOptions, url: string): Promise<string | null> {
-  if ((await listAllOrganizations(store)).length > 0) return null;
+  if ((await listAllOrganizations(store)).length > 0) {
+    if (options.bootstrapToken) {
+      process.stderr.write(
+        "roster: ROSTER_BOOTSTRAP_TOKEN is read on the first start only; this database has an organization already, so it is not used.\n",
+      );
+    }
+    return null;
+  }
+  // What is printed below is shown once: refuse before creating anything what would stop the start.
+  if (options.bootstrapToken !== undefined && !parseToken(options.bootstrapToken)) {
+    throw new RosterError(
+      "request.invalid",
+      "ROSTER_BOOTSTRAP_TOKEN needs 16 to 200 characters and no spaces (nothing was created).",
+    );
+  }
+  if (options.port !== 0) await assertPortFree(options.host, options.port);
   const email = options.adminEmail ?? "admin@example.com";
   let created: Awaited<ReturnType<typeof createOrganization>>;
   try {
@@ -111,6 +127,21 @@ async function firstRun(store: Store, options: ServeOptions, url: string): Promi
     `  Try: curl -H "Authorization: Bearer ${token.value.token}" ${url}/api/v1/organization`,
     "",
   ].join("\n");
+}
+
+/** Fails when another process listens on the port, as `listen` would after the first start. */
+function assertPortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (e: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          `${host}:${port} is not free (${e.code ?? e.message}); nothing was created. Choose another PORT.`,
+        ),
+      ),
+    );
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }
 
 /** What the first start creates (the organization, the demo with --demo); returns the welcome text, or null. */

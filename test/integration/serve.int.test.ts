@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -68,5 +69,57 @@ describe("roster serve", () => {
     } finally {
       assert.equal(await stop(second.child), 0);
     }
+  });
+});
+
+describe("roster serve: a first start that cannot finish creates nothing", () => {
+  const dir = mkdtempSync(join(tmpdir(), "roster-serve-refused-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs `roster serve` to its exit (or until it listens, then stops it); returns its output. */
+  async function run(env: NodeJS.ProcessEnv, port = "0") {
+    const child = spawn(process.execPath, ["bin/roster.js", "serve", "--port", port], {
+      env: { ...process.env, DATABASE_URL: "", ROSTER_DATA_DIR: dir, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout!.on("data", (d) => {
+      out += d;
+    });
+    child.stderr!.on("data", (d) => {
+      err += d;
+      if (/roster listening on/.test(err)) child.kill("SIGTERM");
+    });
+    const code = await new Promise<number | null>((r) => child.on("exit", r));
+    return { code, out, err };
+  }
+
+  test("a bad ROSTER_BOOTSTRAP_TOKEN or a taken port stops it before anything is made; the next start is the first", async () => {
+    const short = await run({ ROSTER_BOOTSTRAP_TOKEN: "short" });
+    assert.equal(short.code, 2);
+    assert.match(short.err, /ROSTER_BOOTSTRAP_TOKEN needs 16 to 200 characters .*nothing was created/);
+
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+    try {
+      const busy = await run(
+        { ROSTER_BOOTSTRAP_TOKEN: TOKEN },
+        String((taken.address() as AddressInfo).port),
+      );
+      assert.equal(busy.code, 2);
+      assert.match(busy.err, /is not free \(EADDRINUSE\); nothing was created/);
+    } finally {
+      taken.close();
+    }
+
+    const first = await run({ ROSTER_BOOTSTRAP_TOKEN: TOKEN });
+    assert.match(first.out, /Roster is running for the first time/);
+    assert.match(first.out, /Admin API token \(shown once\): bootstrap-token-for-the-serve-test/);
+
+    // Later starts say that a bootstrap token is not used any more.
+    const again = await run({ ROSTER_BOOTSTRAP_TOKEN: "another-bootstrap-token-0123" });
+    assert.doesNotMatch(again.out, /first time/);
+    assert.match(again.err, /ROSTER_BOOTSTRAP_TOKEN is read on the first start only/);
   });
 });
