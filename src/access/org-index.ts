@@ -610,8 +610,12 @@ export class OrgIndex {
     return u !== undefined ? u : this.emailIdx.get(idOrEmail.toLowerCase());
   }
 
+  /** A resource by id, or by key within `type`; with `type`, a resource of another type is not found. */
   resourceIndex(id: string, type?: string): number | undefined {
-    return this.resIdx.get(id) ?? (type !== undefined ? this.resKeyIdx.get(type)?.get(id) : undefined);
+    const r = this.resIdx.get(id);
+    if (type === undefined) return r;
+    if (r !== undefined && this.types[this.resType[r]!]?.def.key === type) return r;
+    return this.resKeyIdx.get(type)?.get(id);
   }
 
   userId(u: number): UserId {

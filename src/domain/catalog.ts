@@ -245,7 +245,8 @@ export function summarize(type: CompiledType, mask: number): CapabilitySummary {
   return {
     capabilities: capabilitiesOf(type, mask),
     role: best?.name ?? null,
-    custom: best === null || best.mask !== mask,
+    // No capability at all is no access, not a custom role.
+    custom: mask !== 0 && (best === null || best.mask !== mask),
   };
 }
 

@@ -12,8 +12,10 @@ import {
   validatorCompiler,
 } from "fastify-type-provider-zod";
 import { $ZodType } from "zod/v4/core";
+import { RosterError } from "../domain/index.ts";
 import { authenticateFirst } from "./auth.ts";
 import { errorHandler, problem } from "./errors.ts";
+import { jsonBody } from "./json-body.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { checkRoutes } from "./routes/check.ts";
@@ -75,6 +77,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: "x-request-id",
+    // A malformed address (bad percent-encoding) answers problem+json like every other error.
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
   });
   app.setErrorHandler(errorHandler);
@@ -102,6 +106,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // A callback hook, not an async one: no promise per request on the check path.
   app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
+    // PostgreSQL's text cannot hold a NUL: refused here rather than by a query (a 500).
+    if (request.url.includes("%00")) {
+      done(new RosterError("request.invalid", "The address contains a NUL character (%00)."));
+      return;
+    }
     done();
   });
   await app.register(swagger, {
@@ -160,12 +169,17 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
         done(e as Error, undefined);
       }
     });
+    check.removeContentTypeParser("text/plain");
     checkRoutes(check, services);
   });
 
   // Admin routes: zod schemas from src/contracts for validation, types and the OpenAPI document.
   await app.register(async (admin) => {
     admin.addHook("preValidation", authenticateFirst(services.auth));
+    // JSON only (other media types answer 415), an empty body as none.
+    const json = admin.getDefaultJsonParser("error", "error");
+    admin.removeAllContentTypeParsers();
+    admin.addContentTypeParser("application/json", { parseAs: "string" }, jsonBody(json));
     admin.setValidatorCompiler(validatorCompiler);
     admin.setSerializerCompiler(serializerCompiler);
     adminRoutes(admin, services);

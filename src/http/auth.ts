@@ -77,7 +77,8 @@ export class Authenticator {
 
   private async identify(request: FastifyRequest): Promise<Caller> {
     const header = request.headers.authorization;
-    if (!header?.startsWith("Bearer ")) {
+    // The scheme's name is case-insensitive (RFC 9110 §11.1).
+    if (!header || !(header.startsWith("Bearer ") || /^bearer /i.test(header))) {
       const session = sessionCookie(request);
       if (session) return this.session(request, session);
       throw new RosterError(

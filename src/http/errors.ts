@@ -60,6 +60,8 @@ export function problem(
 function translate(
   error: FastifyError & { validation?: unknown[] },
 ): RosterError | { status: number; code: string; detail: string } | null {
+  if (error.code === "FST_ERR_BAD_URL")
+    return new RosterError("request.invalid", "The address is not valid (bad percent-encoding).");
   if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE")
     return new RosterError("request.too_large", "The request body is too large.");
   if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
@@ -77,9 +79,9 @@ function translate(
       error.validation as {
         instancePath?: string;
         message?: string;
-        params?: { issue?: { path?: unknown[] } };
+        params?: { issue?: { path?: unknown[] }; additionalProperty?: string; allowedValues?: unknown[] };
       }[]
-    ).map((v) => ({ path: v.instancePath ?? "", message: v.message ?? "invalid" }));
+    ).map((v) => ({ path: v.instancePath ?? "", message: ajvMessage(v.message, v.params) }));
     return new RosterError(
       "request.invalid",
       `Invalid request: ${issues.map((i) => `${i.path || "body"} ${i.message}`).join("; ")}`,
@@ -91,11 +93,22 @@ function translate(
   return null;
 }
 
+/** ajv's message, naming the unknown property or the allowed values it leaves out. */
+function ajvMessage(
+  message = "invalid",
+  params?: { additionalProperty?: string; allowedValues?: unknown[] },
+): string {
+  if (params?.additionalProperty) return `${message}: ${params.additionalProperty}`;
+  if (params?.allowedValues) return `${message}: ${params.allowedValues.join(", ")}`;
+  return message;
+}
+
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const known = isRosterError(error) ? error : translate(error);
   if (known instanceof RosterError) {
     const status = STATUS[known.kind];
     if (known.kind === "rate_limited") reply.header("retry-after", "60");
+    if (known.kind === "unauthenticated") reply.header("www-authenticate", 'Bearer realm="roster"');
     void reply
       .status(status)
       .type("application/problem+json")

@@ -264,4 +264,60 @@ describeBackends("HTTP: check API", (store) => {
     await api.call(org.token, "POST", "/api/v1/access/check/batch", batch);
     assert.equal(api.activity.backlog, 0, "seen within the minute: nothing more to write");
   });
+
+  test("a resource id with another type's name is a type mismatch; no access is not a custom role", async () => {
+    const app = await api.call(
+      org.token,
+      "GET",
+      "/api/v1/access/effective?user=alice@x.test&resource=finance&type=app",
+    );
+    assert.equal(app.status, 200, app.text);
+    const appId = app.body.resource as string;
+    const wrongType = await api.call(org.token, "POST", "/api/v1/access/check", {
+      user: "alice@x.test",
+      resource: appId,
+      type: "dataset",
+      capability: "view",
+    });
+    assert.equal(wrongType.status, 400, wrongType.text);
+    assert.equal(wrongType.body.code, "resource.type_mismatch");
+    const byId = await api.call(org.token, "POST", "/api/v1/access/check", {
+      user: "alice@x.test",
+      resource: appId,
+      type: "app",
+      capability: "view",
+    });
+    assert.equal(byId.body.allowed, true);
+    // A user with nothing:
+    const bob = await api.call(org.token, "POST", "/api/v1/users", { email: "bob@x.test" });
+    assert.equal(bob.status, 201, bob.text);
+    const nothing = await api.call(
+      org.token,
+      "GET",
+      `/api/v1/access/effective?user=bob@x.test&resource=finance&type=app&atLeastRevision=${bob.body.revision}`,
+    );
+    assert.deepEqual(
+      { capabilities: nothing.body.capabilities, role: nothing.body.role, custom: nothing.body.custom },
+      { capabilities: [], role: null, custom: false },
+    );
+  });
+
+  test("a check body sent as text/plain is 415; the bearer scheme is read in any case", async () => {
+    const plain = await api.app.inject({
+      method: "POST",
+      url: "/api/v1/access/check",
+      headers: { authorization: `Bearer ${org.token}`, "content-type": "text/plain" },
+      payload: JSON.stringify({ user: "alice@x.test", resource: "finance", type: "app", capability: "view" }),
+    });
+    assert.equal(plain.statusCode, 415, plain.body);
+    assert.equal(JSON.parse(plain.body).code, "request.unsupported_media_type");
+    const lower = await api.app.inject({
+      method: "POST",
+      url: "/api/v1/access/check",
+      headers: { authorization: `bearer ${org.token}`, "content-type": "application/json" },
+      payload: JSON.stringify({ user: "alice@x.test", resource: "finance", type: "app", capability: "view" }),
+    });
+    assert.equal(lower.statusCode, 200, lower.body);
+    assert.equal(JSON.parse(lower.body).allowed, true);
+  });
 });

@@ -753,7 +753,7 @@ describeBackends("invariants", (store) => {
         mask: 0,
         capabilities: [],
         role: null,
-        custom: true,
+        custom: false,
       });
       assert.deepEqual(dataFilter(s, who.id, data.id), { access: "none" });
     }

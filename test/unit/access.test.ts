@@ -32,7 +32,7 @@ function accessOf(org: OrgBuilder, user: string, resource: string, state: OrgSta
   return { capabilities, role, custom };
 }
 
-const NO_ACCESS = { capabilities: [], role: null, custom: true };
+const NO_ACCESS = { capabilities: [], role: null, custom: false };
 
 /** An explanation as readable lines: "alice -> Analysts -> EMEA team: Writer on Finance". */
 function explainLines(org: OrgBuilder, user: string, resource: string, limit?: number): string[] {

@@ -304,6 +304,10 @@ describe("highest named role of a set of capabilities", () => {
     });
   });
 
+  test("no capability at all is no access, not a custom role", () => {
+    assert.deepEqual(summarize(app, 0), { capabilities: [], role: null, custom: false });
+  });
+
   test("a set containing no named role is reported as custom with its capabilities", () => {
     assert.deepEqual(summarize(app, mask(app, "edit", "manage")), {
       capabilities: ["edit", "manage"],

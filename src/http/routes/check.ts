@@ -45,15 +45,20 @@ function userOf(index: OrgIndex, user: string): number {
 
 function resourceOf(index: OrgIndex, resource: string, type?: string): number {
   const r = index.resourceIndex(resource, type);
-  if (r === undefined) {
+  if (r !== undefined) return r;
+  const other = type === undefined ? undefined : index.resourceIndex(resource);
+  if (other !== undefined) {
     throw new RosterError(
-      "resource.not_found",
-      type
-        ? `No ${type} with id or key ${resource}.`
-        : `No resource with id ${resource} (give its type to find it by key).`,
+      "resource.type_mismatch",
+      `${resource} is a ${index.typeOf(other)?.def.key}, not a ${type}.`,
     );
   }
-  return r;
+  throw new RosterError(
+    "resource.not_found",
+    type
+      ? `No ${type} with id or key ${resource}.`
+      : `No resource with id ${resource} (give its type to find it by key).`,
+  );
 }
 
 /** The check API: the platform's hot path, answered from memory. */

@@ -44,7 +44,7 @@ async function indexAt(s: Services, orgId: OrgId, atLeast: number | undefined): 
 function preview(index: OrgIndex, user: string, resource: string, placeholder: "dollar" | "question") {
   const u = index.userIndex(user);
   if (u === undefined) throw new RosterError("user.not_found", `No user ${user} in this organization.`);
-  const r = index.resourceIndex(resource, DATASET_TYPE);
+  const r = index.resourceIndex(resource, DATASET_TYPE) ?? index.resourceIndex(resource);
   if (r === undefined) throw new RosterError("resource.not_found", `No dataset with id or key ${resource}.`);
   const dataset = index.resource(r)!;
   if (dataset.type !== DATASET_TYPE)

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { jsonBody } from "../../json-body.ts";
 import type { Services } from "../../services.ts";
 import { scimDiscoveryRoutes } from "./discovery.ts";
 import { SCIM_CONTENT_TYPE, scimError, scimErrorHandler } from "./errors.ts";
@@ -23,10 +24,7 @@ export function scimRoutes(s: Services, options: ScimOptions = {}): FastifyPlugi
     // each is read as JSON (refusing prototype poisoning), and an empty body as none.
     const json = app.getDefaultJsonParser("error", "error");
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser("*", { parseAs: "string" }, (request: FastifyRequest, body: string, done) => {
-      if (body.trim() === "") done(null, undefined);
-      else json(request, body, done);
-    });
+    app.addContentTypeParser("*", { parseAs: "string" }, jsonBody(json));
     app.setErrorHandler(scimErrorHandler);
     const notFound = (request: FastifyRequest, reply: FastifyReply) =>
       reply
