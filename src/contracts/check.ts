@@ -211,3 +211,35 @@ export const FilterQuery = {
     placeholder: { type: "string", enum: ["dollar", "question"], description: "$1, $2 (default) or ?" },
   },
 } as const;
+
+/** The errors of the check API (application/problem+json), as plain JSON Schema like the rest of it. */
+const ProblemJson = {
+  type: "object",
+  description: "An error: application/problem+json with a stable `code`",
+  required: ["type", "title", "status", "code", "detail"],
+  properties: {
+    type: { type: "string" },
+    title: { type: "string" },
+    status: { type: "integer" },
+    code: { type: "string", description: "A stable error code, `area.snake_case`" },
+    detail: { type: "string" },
+    details: { type: "object", additionalProperties: true },
+    requestId: { type: "string" },
+  },
+} as const;
+
+/**
+ * The answers of a check route besides 200: bad input (400), no or a bad
+ * token (401), a token without the check scope (403), an unknown user or
+ * resource (404), a body too large (413), an unsupported media type (415),
+ * a revision not reached in time (504).
+ */
+export const CheckErrors = {
+  400: ProblemJson,
+  401: ProblemJson,
+  403: ProblemJson,
+  404: ProblemJson,
+  413: ProblemJson,
+  415: ProblemJson,
+  504: ProblemJson,
+} as const;

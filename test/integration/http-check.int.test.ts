@@ -320,4 +320,17 @@ describeBackends("HTTP: check API", (store) => {
     assert.equal(lower.statusCode, 200, lower.body);
     assert.equal(JSON.parse(lower.body).allowed, true);
   });
+
+  test("the OpenAPI document lists the check routes' errors with their problem shape", async () => {
+    const doc = (await api.call(null, "GET", "/api/openapi.json")).body;
+    for (const path of ["/api/v1/access/check", "/api/v1/access/check/batch"]) {
+      const responses = doc.paths[path].post.responses;
+      for (const status of ["400", "401", "403", "404", "413", "415", "504"]) {
+        const schema = Object.values(responses[status]?.content ?? {})[0] as {
+          schema?: { required?: string[] };
+        };
+        assert.ok(schema?.schema?.required?.includes("code"), `${path} ${status}`);
+      }
+    }
+  });
 });

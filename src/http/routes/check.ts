@@ -6,6 +6,7 @@ import {
   BatchBody,
   BatchResponse,
   CheckBody,
+  CheckErrors,
   CheckResponse,
   ExplainResponse,
   FilterQuery,
@@ -86,7 +87,7 @@ export function checkRoutes(app: FastifyInstance, s: Services): void {
         tags: ["check"],
         summary: "May this user use this capability on this resource?",
         body: CheckBody,
-        response: { 200: CheckResponse },
+        response: { 200: CheckResponse, ...CheckErrors },
       },
     },
     async (request) => {
@@ -103,7 +104,7 @@ export function checkRoutes(app: FastifyInstance, s: Services): void {
         summary:
           "Up to 1,000 checks in one request; unknown users or resources answer an error code per item",
         body: BatchBody,
-        response: { 200: BatchResponse },
+        response: { 200: BatchResponse, ...CheckErrors },
       },
     },
     async (request) => {
@@ -128,7 +129,7 @@ export function checkRoutes(app: FastifyInstance, s: Services): void {
         tags: ["check"],
         summary: "A user's effective capabilities on a resource, with the highest named role they contain",
         querystring: AccessQuery,
-        response: { 200: AccessResponse },
+        response: { 200: AccessResponse, ...CheckErrors },
       },
     },
     async (request) => {
@@ -148,7 +149,7 @@ export function checkRoutes(app: FastifyInstance, s: Services): void {
         tags: ["check"],
         summary: "The resources of a type a user can use (with a capability, if given)",
         querystring: ResourcesQuery,
-        response: { 200: ResourcesResponse },
+        response: { 200: ResourcesResponse, ...CheckErrors },
       },
     },
     async (request) => {
@@ -182,7 +183,7 @@ export function checkRoutes(app: FastifyInstance, s: Services): void {
         summary:
           "The active users who can use a resource (with a capability, if given), from the reverse index",
         querystring: UsersQuery,
-        response: { 200: UsersResponse },
+        response: { 200: UsersResponse, ...CheckErrors },
       },
     },
     async (request) => {
@@ -211,7 +212,7 @@ export function checkRoutes(app: FastifyInstance, s: Services): void {
         summary:
           "Why a user has what they have on a resource: every contributing rule with one shortest path",
         querystring: AccessQuery,
-        response: { 200: ExplainResponse },
+        response: { 200: ExplainResponse, ...CheckErrors },
       },
     },
     async (request) => {
@@ -272,7 +273,7 @@ export function checkRoutes(app: FastifyInstance, s: Services): void {
         tags: ["check"],
         summary: "A user's row filter on a dataset: no access, unfiltered, or filtered (predicate and SQL)",
         querystring: FilterQuery,
-        response: { 200: FilterResponse },
+        response: { 200: FilterResponse, ...CheckErrors },
       },
     },
     async (request) => {
