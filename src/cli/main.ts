@@ -8,6 +8,7 @@ import { registerExport } from "./export.ts";
 import { table } from "./format.ts";
 import { registerImport } from "./import.ts";
 import { CliError, describeBackend, globalsOf, openFrom, orgOpener } from "./open.ts";
+import { registerRecovery } from "./recover.ts";
 
 /**
  * The `roster` command line. Every subcommand opens the store itself: a
@@ -170,6 +171,7 @@ Examples:
 
   registerAccessCommands(program);
   registerExport(program);
+  registerRecovery(program);
   // import: see src/cli/import.ts. Registered because that file exists; it gets a way to open the
   // organization the global options choose (a PGlite folder stays locked while it runs).
   registerImport(

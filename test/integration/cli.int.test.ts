@@ -8,6 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parseCsv } from "../../src/cli/csv.ts";
 import { openStore } from "../../src/store/index.ts";
+import { startApi } from "../support/http.ts";
 
 /**
  * The real `roster` command, spawned as a user runs it, on one temporary data
@@ -199,6 +200,36 @@ describe("the roster command line, on a PGlite data folder", () => {
     assert.equal(rows.length, 31, "a header and 30 users");
     assert.ok(rows.some((r) => r[0] === "henry.jackson@acme.example" && r[3] === "deactivated"));
     assert.ok(rows.some((r) => r[0] === "olivia.martin@acme.example" && r[4] === "owner"));
+  });
+
+  test("token and password-link make what a lost first-start text held: a working token, a one-time link", async () => {
+    const made = await roster("token", "recovery", "--scopes", "admin");
+    assert.equal(made.code, 0, made.stderr);
+    const token = made.stdout.trim();
+    assert.match(token, /^rst_\S+$/);
+    assert.equal((await roster("token", "x", "--scopes", "root")).code, 2);
+    const link = await roster(
+      "password-link",
+      "OLIVIA.MARTIN@acme.example",
+      "--url",
+      "https://roster.example.com/",
+    );
+    assert.equal(link.code, 0, link.stderr);
+    assert.match(link.stdout, /^https:\/\/roster\.example\.com\/set-password#token=\S+\n$/);
+    const unknown = await roster("password-link", "nobody@acme.example");
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no user nobody@acme\.example/);
+    // The token works against the API.
+    const store = await openStore({ dataDir });
+    const api = await startApi(store);
+    try {
+      const tokens = await api.call(token, "GET", "/api/v1/tokens");
+      assert.equal(tokens.status, 200, tokens.text);
+      assert.ok(tokens.body.tokens.some((t: { name: string }) => t.name === "recovery"));
+    } finally {
+      await api.close();
+      await store.close();
+    }
   });
 });
 
