@@ -355,8 +355,11 @@ describe("console: groups", () => {
     await page.getByText("Members of Everyone, Sales are now notified by email.").waitFor();
     await page.getByLabel("Search").fill("");
     await groupRow("Sales").waitFor();
-    assert.equal((await cells("Sales"))[7], "Email");
-    assert.equal((await cells("Everyone"))[7], "Email");
+    // The table shows the saved setting once it has read the groups again.
+    await eventually(async () => {
+      assert.equal((await cells("Sales"))[7], "Email");
+      assert.equal((await cells("Everyone"))[7], "Email");
+    });
     assert.deepEqual(errors, []);
   });
 
