@@ -8,6 +8,18 @@ type Done = (error: Error | null, body?: unknown) => void;
 const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** A key Fastify's parser refuses (prototype poisoning), though the JSON is valid. */
+const FORBIDDEN_KEY = /"(__proto__|constructor)"\s*:/;
+
+function isValidJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function wellFormed(value: unknown): boolean {
   if (typeof value === "string") return !LONE_SURROGATE.test(value);
   if (Array.isArray(value)) return value.every(wellFormed);
@@ -26,6 +38,14 @@ export function jsonBody(json: JsonParser) {
   return (request: FastifyRequest, body: string, done: Done) => {
     if (body.trim() === "") return done(null, undefined);
     json(request, body, (error: Error | null, value?: unknown) => {
+      if (error && FORBIDDEN_KEY.test(body) && isValidJson(body)) {
+        return done(
+          new RosterError(
+            "request.invalid",
+            "The body has a __proto__ or constructor key, which is refused.",
+          ),
+        );
+      }
       if (error) return done(error);
       if (ESCAPED_SURROGATE.test(body) && !wellFormed(value)) {
         return done(

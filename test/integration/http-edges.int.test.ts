@@ -67,13 +67,21 @@ describeBackends("HTTP: edges", (store) => {
     assert.equal(JSON.parse(pair.body).group.name, "Team 🚀");
   });
 
-  test("a DELETE with a JSON content type and no body works; text/plain bodies are 415", async () => {
+  test("a DELETE with a JSON content type and no body works; a __proto__ key is named; text/plain bodies are 415", async () => {
     const made = await api.call(org.token, "POST", "/api/v1/tokens", { name: "temp", scopes: ["check"] });
     assert.equal(made.status, 201, made.text);
     const res = await send("DELETE", `/api/v1/tokens/${made.body.id}`, {
       "content-type": "application/json",
     });
     assert.equal(res.statusCode, 200, res.body);
+    const poisoned = await send(
+      "POST",
+      "/api/v1/groups",
+      { "content-type": "application/json" },
+      '{"name":"P","__proto__":{"admin":true}}',
+    );
+    assert.equal(poisoned.statusCode, 400, poisoned.body);
+    assert.match(JSON.parse(poisoned.body).detail, /__proto__ or constructor key/);
     const plain = await send("POST", "/api/v1/groups", { "content-type": "text/plain" }, '{"name":"Plain"}');
     assert.equal(plain.statusCode, 415, plain.body);
     assert.equal(JSON.parse(plain.body).code, "request.unsupported_media_type");
