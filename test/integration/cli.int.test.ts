@@ -207,7 +207,9 @@ describe("the roster command line, on a PGlite data folder", () => {
     assert.equal(made.code, 0, made.stderr);
     const token = made.stdout.trim();
     assert.match(token, /^rst_\S+$/);
-    assert.equal((await roster("token", "x", "--scopes", "root")).code, 2);
+    const badScope = await roster("token", "x", "--scopes", "root");
+    assert.equal(badScope.code, 2);
+    assert.match(badScope.stderr, /Scopes are some of admin, check, scim/);
     const link = await roster(
       "password-link",
       "OLIVIA.MARTIN@acme.example",

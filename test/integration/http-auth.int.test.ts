@@ -241,6 +241,7 @@ describeBackends("HTTP: a token revoked on another server", (store: () => Store)
     }
     assert.equal(status, 401, "the revoked token is refused");
     const took = Date.now() - revokedAt;
-    assert.ok(took <= CACHE_MS * 1.5, `refused ${took} ms after its revocation (cache ${CACHE_MS} ms)`);
+    // Within the cache time, give or take a lookup on a busy machine.
+    assert.ok(took <= CACHE_MS * 2, `refused ${took} ms after its revocation (cache ${CACHE_MS} ms)`);
   });
 });
