@@ -6,6 +6,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { createToken, SYSTEM_ACTOR } from "../src/commands/index.ts";
 import { foldLog, type OrgId } from "../src/domain/index.ts";
+import { checkThreadsFor } from "../src/main.ts";
 import { openStore } from "../src/store/index.ts";
 import { loadState } from "./load.ts";
 import { FULL, generateWorkload, prng } from "./workload.ts";
@@ -30,6 +31,11 @@ const duration = arg("--duration", 10);
 const connections = arg("--connections", 32);
 // --workers N: the server runs as `roster serve --workers N` (PostgreSQL only).
 const workers = arg("--workers", 1);
+// --check-threads N: threads answering batches beside each server process (default auto, as `roster serve`).
+const checkThreads = checkThreadsFor(
+  args.includes("--check-threads") ? String(arg("--check-threads", 0)) : "auto",
+  workers,
+);
 const log = (...a: unknown[]) => {
   if (!json) console.error(...a);
 };
@@ -99,6 +105,7 @@ const server = await startServer("bench/serve-child.ts", {
   ROSTER_DATA_DIR: dataDir,
   PORT: "0",
   ROSTER_WORKERS: String(workers),
+  ROSTER_CHECK_THREADS: String(checkThreads),
 });
 const { child, url } = server;
 
@@ -240,6 +247,7 @@ try {
   const result = {
     backend,
     workers,
+    checkThreads,
     users: size.users,
     singleChecksPerSec: Math.round(single.requests.average),
     singleP99ms: single.latency.p99,
@@ -264,7 +272,7 @@ try {
   if (json) console.log(JSON.stringify(result));
   else {
     console.log(
-      `\nRoster over HTTP — ${backend}${workers > 1 ? ` with ${workers} workers` : ""}, ${size.users.toLocaleString("en")} users, client and server on this machine\n`,
+      `\nRoster over HTTP — ${backend}${workers > 1 ? ` with ${workers} workers` : ""}, ${checkThreads} check thread${checkThreads === 1 ? "" : "s"}${workers > 1 ? " each" : ""}, ${size.users.toLocaleString("en")} users, client and server on this machine\n`,
     );
     const rows: [string, string, string][] = [
       ["single checks per second", result.singleChecksPerSec.toLocaleString("en"), "target >= 15,000"],

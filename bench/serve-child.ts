@@ -1,16 +1,18 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { createInterface } from "node:readline";
-import { serve, serveWorkers } from "../src/main.ts";
+import { checkThreadsFor, serve, serveWorkers } from "../src/main.ts";
 
 /** The server under load, in its own process (so the load generator has its own core). */
+const workers = Number(process.env.ROSTER_WORKERS ?? 1);
 const options = {
   port: Number(process.env.PORT ?? 0),
   host: "127.0.0.1",
   dataDir: process.env.ROSTER_DATA_DIR!,
   ...(process.env.DATABASE_URL && { databaseUrl: process.env.DATABASE_URL }),
+  // As `roster serve` does: auto unless ROSTER_CHECK_THREADS says otherwise.
+  checkThreads: checkThreadsFor(process.env.ROSTER_CHECK_THREADS ?? "auto", workers),
 };
-const workers = Number(process.env.ROSTER_WORKERS ?? 1);
 const server = workers > 1 ? await serveWorkers(options, workers) : await serve(options);
 if (!server) await new Promise(() => {}); // a worker of `--workers`: it serves until its primary stops it
 process.stdout.write(`ready ${server!.url}\n`);

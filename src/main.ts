@@ -1,6 +1,7 @@
 import cluster, { type Worker } from "node:cluster";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { AccessIndex } from "./access/index.ts";
 import { createDemoOrganization, runCli } from "./cli/index.ts";
@@ -12,7 +13,7 @@ import {
   SYSTEM_ACTOR,
 } from "./commands/index.ts";
 import { isRosterError, parseToken, RosterError } from "./domain/index.ts";
-import { Authenticator, buildApp } from "./http/index.ts";
+import { Authenticator, buildApp, CheckThreads } from "./http/index.ts";
 import { OutboxDelivery, resolveSmtp } from "./notify/index.ts";
 import { listAllOrganizations } from "./queries/index.ts";
 import { openStore, type Store } from "./store/index.ts";
@@ -34,6 +35,8 @@ export type ServeOptions = {
   readonly logger?: boolean | { level: string };
   /** Create the demo organization on first start. */
   readonly demo?: boolean;
+  /** Threads answering batch checks beside the main thread (default none; the CLI picks one when a core is spare). */
+  readonly checkThreads?: number;
   /** Called with the first-run text instead of printing it (tests). */
   readonly print?: (text: string) => void;
 };
@@ -162,12 +165,21 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const index = new AccessIndex(store);
   const activity = new ActivityRecorder(store);
   const delivery = new OutboxDelivery(store, { smtpFor: resolveSmtp(store, process.env) });
+  let checks: CheckThreads | undefined;
   try {
     const welcome = await prepare(store, options);
+    // Before the index loads anything: the threads' replicas follow every load.
+    if (options.checkThreads) checks = await CheckThreads.start(index, options.checkThreads);
     await index.start();
     delivery.start();
     const app = await buildApp(
-      { store, index, activity, auth: new Authenticator(store, options.operatorToken) },
+      {
+        store,
+        index,
+        activity,
+        auth: new Authenticator(store, options.operatorToken),
+        ...(checks && { checks }),
+      },
       {
         logger: options.logger ?? false,
         version,
@@ -184,6 +196,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         // Stop taking requests, let the ones in flight finish (their writes are committed or not), then stop.
         closing ??= (async () => {
           await app.close();
+          await checks?.stop();
           await delivery.stop();
           await index.stop();
           await activity.flush().catch(() => {});
@@ -193,6 +206,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       },
     };
   } catch (e) {
+    await checks?.stop().catch(() => {});
     await delivery.stop().catch(() => {});
     await index.stop().catch(() => {});
     await store.close();
@@ -319,6 +333,20 @@ export async function serveWorkers(options: ServeOptions, workers: number): Prom
   };
 }
 
+/**
+ * Check threads per server process, from `--check-threads` / ROSTER_CHECK_THREADS: a whole
+ * number, or auto: one when the machine has more cores than server processes, else none.
+ */
+export function checkThreadsFor(value: string, workers: number): number {
+  const n = value === "auto" ? (availableParallelism() > workers ? 1 : 0) : Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 64) {
+    throw new Error(`--check-threads takes auto or a whole number from 0 to 64, not ${value}.`);
+  }
+  return n;
+}
+
+const threads = (n: number) => `${n} check thread${n === 1 ? "" : "s"}`;
+
 /** `roster serve`, added to the CLI here because only the composition root may wire the server. */
 function addServe(program: Command): void {
   program
@@ -331,6 +359,11 @@ function addServe(program: Command): void {
       "server processes sharing the port, one per core at most; PostgreSQL only (env ROSTER_WORKERS)",
       process.env.ROSTER_WORKERS ?? "1",
     )
+    .option(
+      "--check-threads <n>",
+      "threads answering batch checks beside each server process; auto: one when a core is spare (env ROSTER_CHECK_THREADS)",
+      process.env.ROSTER_CHECK_THREADS ?? "auto",
+    )
     .option("--demo", "also create the demo organization on first start")
     .addHelpText(
       "after",
@@ -339,6 +372,7 @@ Environment:
   ROSTER_DATA_DIR         the embedded database's folder (default ./roster-data)
   DATABASE_URL            use a PostgreSQL server instead (several servers may share it)
   ROSTER_WORKERS          server processes on this machine (default 1; needs DATABASE_URL)
+  ROSTER_CHECK_THREADS    threads answering batch checks in each process (default auto)
   ROSTER_OPERATOR_TOKEN   enables the operator API (create and list organizations)
   ROSTER_BOOTSTRAP_TOKEN  the first start's admin API token, instead of a random one
   ROSTER_ADMIN_EMAIL      the first administrator's email (default admin@example.com)
@@ -348,43 +382,65 @@ The first start creates an organization (enterprise plan) and its first administ
 prints the URLs and a one-time admin API token. SIGINT or SIGTERM stop it cleanly.
 
 With --workers N, N processes share the port, each with its own access index following the
-change log; a worker that dies is restarted. Checks then use every core.`,
+change log; a worker that dies is restarted. Checks then use every core.
+
+Check threads hold a copy of the access index, following the same changes, and answer
+batch checks (parsing, validation, the checks themselves) beside the thread that serves
+HTTP; auto starts one when the machine has more cores than server processes.`,
     )
-    .action(async (opts: { port: string; host: string; workers: string; demo?: boolean }) => {
-      const globals = program.opts<{ dataDir: string; databaseUrl?: string }>();
-      const options: ServeOptions = {
-        ...optionsFromEnv(process.env),
-        port: Number(opts.port),
-        host: opts.host,
-        dataDir: globals.dataDir,
-        ...(globals.databaseUrl && { databaseUrl: globals.databaseUrl }),
-        demo: opts.demo === true,
-        logger: { level: process.env.LOG_LEVEL ?? "warn" },
-      };
-      const workers = Number(opts.workers);
-      if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
-        throw new Error(`--workers takes a whole number from 1 to 64, not ${opts.workers}.`);
-      }
-      let server: { readonly url: string; close(): Promise<void> };
-      if (workers > 1) {
-        const running = await serveWorkers(options, workers);
-        if (!running) return; // a worker: it serves until a signal
-        server = running;
-        process.stderr.write(`roster listening on ${server.url} (postgres, ${workers} workers)\n`);
-      } else {
-        const single = await serve(options);
-        server = single;
-        process.stderr.write(`roster listening on ${server.url} (${single.store.kind})\n`);
-      }
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.stderr.write("stopping: finishing requests in flight...\n");
-          void server.close().then(resolve);
+    .action(
+      async (opts: { port: string; host: string; workers: string; checkThreads: string; demo?: boolean }) => {
+        const globals = program.opts<{ dataDir: string; databaseUrl?: string }>();
+        const workers = Number(opts.workers);
+        if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+          throw new Error(`--workers takes a whole number from 1 to 64, not ${opts.workers}.`);
+        }
+        const checkThreads =
+          opts.checkThreads === "auto"
+            ? availableParallelism() > workers
+              ? 1
+              : 0
+            : Number(opts.checkThreads);
+        if (!Number.isInteger(checkThreads) || checkThreads < 0 || checkThreads > 64) {
+          throw new Error(
+            `--check-threads takes auto or a whole number from 0 to 64, not ${opts.checkThreads}.`,
+          );
+        }
+        const options: ServeOptions = {
+          ...optionsFromEnv(process.env),
+          port: Number(opts.port),
+          host: opts.host,
+          dataDir: globals.dataDir,
+          ...(globals.databaseUrl && { databaseUrl: globals.databaseUrl }),
+          demo: opts.demo === true,
+          checkThreads,
+          logger: { level: process.env.LOG_LEVEL ?? "warn" },
         };
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-      });
-    });
+        let server: { readonly url: string; close(): Promise<void> };
+        if (workers > 1) {
+          const running = await serveWorkers(options, workers);
+          if (!running) return; // a worker: it serves until a signal
+          server = running;
+          process.stderr.write(
+            `roster listening on ${server.url} (postgres, ${workers} workers, ${threads(checkThreads)} each)\n`,
+          );
+        } else {
+          const single = await serve(options);
+          server = single;
+          process.stderr.write(
+            `roster listening on ${server.url} (${single.store.kind}, ${threads(checkThreads)})\n`,
+          );
+        }
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.stderr.write("stopping: finishing requests in flight...\n");
+            void server.close().then(resolve);
+          };
+          process.once("SIGINT", stop);
+          process.once("SIGTERM", stop);
+        });
+      },
+    );
 }
 
 /** The `roster` command (bin/roster.js). */

@@ -1,4 +1,4 @@
-import { type OrgId, RosterError } from "../domain/index.ts";
+import { type ChangeEvent, type OrgId, type OrgState, RosterError } from "../domain/index.ts";
 import { CHANGES_CHANNEL, listOrganizations, loadSnapshot, readChanges, type Store } from "../store/index.ts";
 import { OrgIndex } from "./org-index.ts";
 
@@ -19,6 +19,21 @@ export type AccessIndexOptions = {
 type Waiter = { revision: number; resolve: () => void };
 
 /**
+ * What the index tells its observers, as it happens: an organization built
+ * from a snapshot, or log entries of one revision applied. An observer that
+ * folds these the same way holds a replica at the same revisions (the check
+ * threads, src/http/check-threads.ts).
+ */
+export type IndexChange =
+  | { readonly kind: "load"; readonly orgId: OrgId; readonly state: OrgState; readonly revision: number }
+  | {
+      readonly kind: "apply";
+      readonly orgId: OrgId;
+      readonly events: readonly ChangeEvent[];
+      readonly revision: number;
+    };
+
+/**
  * Every organization's OrgIndex, following the change log: built from one
  * consistent snapshot, then advanced by reading each organization's log from
  * its last revision whenever a NOTIFY announces a commit (and on a slow poll,
@@ -34,6 +49,7 @@ export class AccessIndex {
   private unlisten: (() => Promise<void>) | null = null;
   private poller: NodeJS.Timeout | null = null;
   private stopped = false;
+  private readonly observers = new Set<(change: IndexChange) => void>();
 
   constructor(
     readonly store: Store,
@@ -66,6 +82,15 @@ export class AccessIndex {
     this.waiters.clear();
   }
 
+  /**
+   * Calls `observer` with every load and every applied revision from now on, synchronously,
+   * before any reader waiting for that revision is released. Returns the way to stop.
+   */
+  observe(observer: (change: IndexChange) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
   /** The index of an organization, if loaded (the hot path: no await). */
   get(orgId: OrgId): OrgIndex | undefined {
     return this.orgs.get(orgId);
@@ -88,6 +113,7 @@ export class AccessIndex {
       const { state, revision } = await loadSnapshot(this.store, orgId);
       const index = OrgIndex.fromState(state, revision);
       this.orgs.set(orgId, index);
+      for (const observe of this.observers) observe({ kind: "load", orgId, state, revision });
       this.release(orgId, revision);
       return index;
     } catch (e) {
@@ -154,6 +180,7 @@ export class AccessIndex {
           const events = [];
           while (i < changes.length && changes[i]!.revision === revision) events.push(changes[i++]!.event);
           index.applyAll(events, revision);
+          for (const observe of this.observers) observe({ kind: "apply", orgId, events, revision });
         }
         this.release(orgId, index.revision);
         if (changes.length > 0 && changes.at(-1)!.revision - (changes[0]!.revision - 1) >= 1000) {

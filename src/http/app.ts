@@ -14,6 +14,7 @@ import {
 import { $ZodType } from "zod/v4/core";
 import { RosterError } from "../domain/index.ts";
 import { authenticateFirst } from "./auth.ts";
+import { AJV_OPTIONS } from "./checks.ts";
 import { errorHandler, problem } from "./errors.ts";
 import { jsonBody } from "./json-body.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
@@ -79,7 +80,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     requestIdHeader: "x-request-id",
     // A malformed address (bad percent-encoding) answers problem+json like every other error.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
+    ajv: { customOptions: AJV_OPTIONS },
   });
   app.setErrorHandler(errorHandler);
   app.decorateRequest("rosterCaller", null);

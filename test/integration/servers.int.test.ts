@@ -54,7 +54,8 @@ describe("several servers on one PostgreSQL database", { skip: !url && "DATABASE
   let a: Server;
   let b: Server;
   before(async () => {
-    [a, b] = await Promise.all([start("a"), start("b")]);
+    // b answers batches on a check thread, whose copy of the index follows the same log.
+    [a, b] = await Promise.all([start("a", "--check-threads", "0"), start("b", "--check-threads", "1")]);
   });
   after(async () => {
     for (const s of [a, b]) {
@@ -94,11 +95,21 @@ describe("several servers on one PostgreSQL database", { skip: !url && "DATABASE
         capability: "edit",
         atLeastRevision,
       });
+    const batch = (atLeastRevision: number) =>
+      call(b, token, "POST", "/api/v1/access/check/batch", {
+        checks: [{ user: "alice@x.test", resource: "finance", type: "app", capability: "edit" }],
+        atLeastRevision,
+      });
     assert.deepEqual((await check(rule.body.revision)).body, { allowed: true, revision: rule.body.revision });
+    assert.deepEqual((await batch(rule.body.revision)).body, {
+      results: [{ allowed: true }],
+      revision: rule.body.revision,
+    });
 
     const removed = await call(a, token, "DELETE", `/api/v1/rules/${rule.body.rules[0].rule.id}`);
     assert.equal(removed.status, 200);
     assert.equal((await check(removed.body.revision)).body.allowed, false);
+    assert.deepEqual((await batch(removed.body.revision)).body.results, [{ allowed: false }]);
 
     // Cut every connection of server b (its pool and its LISTEN connection): it must come back and catch up.
     const admin = new pg.Client({ connectionString: url });
@@ -122,6 +133,7 @@ describe("several servers on one PostgreSQL database", { skip: !url && "DATABASE
         capability: "manage",
       });
       seen = r.status === 200 && r.body.allowed === true && r.body.revision >= again.body.revision;
+      seen &&= (await batch(again.body.revision)).body.results?.[0]?.allowed === true;
       if (!seen) await new Promise((res) => setTimeout(res, 200));
     }
     assert.ok(seen, "server b caught up after losing its connections");
@@ -267,7 +279,7 @@ describe("roster serve --workers", () => {
     await new Promise((r) => free.close(r));
     const server = await start("workers", "--workers", "2", "--port", String(port));
     const { base, process: child } = server;
-    assert.match(server.stderr(), /\(postgres, 2 workers\)/);
+    assert.match(server.stderr(), /\(postgres, 2 workers, \d+ check threads? each\)/);
     try {
       const first = workersOf(child.pid!);
       assert.equal(first.length, 2);

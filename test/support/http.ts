@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance, InjectOptions } from "fastify";
 import { AccessIndex } from "../../src/access/index.ts";
 import { ActivityRecorder } from "../../src/commands/index.ts";
-import { Authenticator, buildApp } from "../../src/http/index.ts";
+import { Authenticator, buildApp, CheckThreads } from "../../src/http/index.ts";
 import type { Store } from "../../src/store/index.ts";
 
 export const OPERATOR_TOKEN = "operator-token-for-tests-0123456789";
@@ -13,6 +13,8 @@ export type TestApi = {
   readonly index: AccessIndex;
   /** Last activity, written only when a test flushes it. */
   readonly activity: ActivityRecorder;
+  /** The check threads, when started with some. */
+  readonly checks: CheckThreads | undefined;
   /** A request with a bearer token; JSON bodies are sent as JSON. */
   call(
     token: string | null,
@@ -35,12 +37,19 @@ export type TestResponse = {
   text: string;
 };
 
-/** The real app on a real store, driven through fastify's inject (no socket). */
-export async function startApi(store: Store): Promise<TestApi> {
+/** The real app on a real store, driven through fastify's inject (no socket); batches on `checkThreads` threads. */
+export async function startApi(store: Store, options: { checkThreads?: number } = {}): Promise<TestApi> {
   const index = new AccessIndex(store, { pollMs: 0, preload: false });
+  const checks = options.checkThreads ? await CheckThreads.start(index, options.checkThreads) : undefined;
   await index.start();
   const activity = new ActivityRecorder(store, { flushMs: 60_000 });
-  const app = await buildApp({ store, index, activity, auth: new Authenticator(store, OPERATOR_TOKEN) });
+  const app = await buildApp({
+    store,
+    index,
+    activity,
+    auth: new Authenticator(store, OPERATOR_TOKEN),
+    ...(checks && { checks }),
+  });
   const call: TestApi["call"] = async (token, method, url, body) => {
     const res = await app.inject({
       method,
@@ -64,6 +73,7 @@ export async function startApi(store: Store): Promise<TestApi> {
     app,
     index,
     activity,
+    checks,
     call,
     async newOrg(plan = "enterprise") {
       const slug = `h-${randomUUID().slice(0, 12)}`;
@@ -85,6 +95,7 @@ export async function startApi(store: Store): Promise<TestApi> {
     },
     async close() {
       await app.close();
+      await checks?.stop();
       await index.stop();
     },
   };

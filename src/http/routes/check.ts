@@ -16,13 +16,12 @@ import {
   UsersQuery,
   UsersResponse,
 } from "../../contracts/index.ts";
-import { type OrgId, RosterError, summarize, toSql } from "../../domain/index.ts";
+import { type OrgId, RosterError, summarize, toSql, type UserId } from "../../domain/index.ts";
 import { ActivityGate } from "../activity-gate.ts";
 import { requireScope } from "../auth.ts";
+import { type BatchAnswer, BatchAnswerer, type CheckItem, checkItem, resourceOf, userOf } from "../checks.ts";
 import type { Services } from "../services.ts";
 import { sessionAuthority } from "./admin/context.ts";
-
-type CheckItem = { user: string; resource: string; type?: string; capability: string };
 
 /** The index of the caller's organization, at least at the asked revision (waiting, bounded, when behind). */
 async function indexFor(
@@ -38,46 +37,13 @@ async function indexFor(
   return { orgId, index: await s.index.atLeast(orgId, atLeast ?? 0) };
 }
 
-function userOf(index: OrgIndex, user: string): number {
-  const u = index.userIndex(user);
-  if (u === undefined) throw new RosterError("user.not_found", `No user ${user} in this organization.`);
-  return u;
-}
-
-function resourceOf(index: OrgIndex, resource: string, type?: string): number {
-  const r = index.resourceIndex(resource, type);
-  if (r !== undefined) return r;
-  const other = type === undefined ? undefined : index.resourceIndex(resource);
-  if (other !== undefined) {
-    throw new RosterError(
-      "resource.type_mismatch",
-      `${resource} is a ${index.typeOf(other)?.def.key}, not a ${type}.`,
-    );
-  }
-  throw new RosterError(
-    "resource.not_found",
-    type
-      ? `No ${type} with id or key ${resource}.`
-      : `No resource with id ${resource} (give its type to find it by key).`,
-  );
-}
-
 /** The check API: the platform's hot path, answered from memory. */
 export function checkRoutes(app: FastifyInstance, s: Services): void {
   const gate = new ActivityGate();
-  /** One check; `now` is the request's time, for "last active". */
-  const check = (index: OrgIndex, orgId: OrgId, item: CheckItem, now: number): boolean => {
-    const u = userOf(index, item.user);
-    const r = resourceOf(index, item.resource, item.type);
-    const bit = index.capabilityBit(r, item.capability);
-    if (bit === 0) {
-      throw new RosterError(
-        "capability.unknown",
-        `${item.capability} is not a capability of ${index.typeOf(r)?.def.key}.`,
-      );
-    }
+  const answerer = new BatchAnswerer();
+  /** Hears the users checked at `now`, for "last active" (the gate lets each through once a minute). */
+  const seen = (orgId: OrgId, index: OrgIndex, now: number) => (u: number) => {
     if (gate.pass(index, u, now)) s.activity.record(orgId, index.userId(u), now);
-    return index.check(u, r, bit);
   };
 
   app.post<{ Body: CheckItem & { atLeastRevision?: number } }>(
@@ -92,35 +58,64 @@ export function checkRoutes(app: FastifyInstance, s: Services): void {
     },
     async (request) => {
       const { orgId, index } = await indexFor(s, request, request.body.atLeastRevision);
-      return { allowed: check(index, orgId, request.body, Date.now()), revision: index.revision };
+      const allowed = checkItem(index, request.body, seen(orgId, index, Date.now()));
+      return { allowed, revision: index.revision };
     },
   );
 
-  app.post<{ Body: { checks: CheckItem[]; atLeastRevision?: number } }>(
-    "/api/v1/access/check/batch",
-    {
-      schema: {
-        tags: ["check"],
-        summary:
-          "Up to 1,000 checks in one request; unknown users or resources answer an error code per item",
-        body: BatchBody,
-        response: { 200: BatchResponse, ...CheckErrors },
-      },
-    },
-    async (request) => {
-      const { orgId, index } = await indexFor(s, request, request.body.atLeastRevision);
+  /** A batch's answer from a check thread when one runs, else from this thread. */
+  const answerBatch = async (orgId: OrgId, index: OrgIndex, text: string): Promise<BatchAnswer> => {
+    const threaded = await s.checks?.answer(orgId, text);
+    if (threaded?.answer) {
       const now = Date.now();
-      const results = request.body.checks.map((item) => {
-        try {
-          return { allowed: check(index, orgId, item, now) };
-        } catch (e) {
-          if (e instanceof RosterError) return { allowed: false, error: e.code };
-          throw e;
+      for (const id of threaded.seen) s.activity.record(orgId, id as UserId, now);
+      return threaded.answer;
+    }
+    return answerer.answer(index, text, seen(orgId, index, Date.now()));
+  };
+
+  // The batch route takes its body as text, parsed and validated with the answer (checks.ts), so
+  // that all the work that grows with a batch can run on a check thread. The body schema stays
+  // for the OpenAPI document; BatchAnswerer validates with it, as Fastify would.
+  void app.register(async (batch) => {
+    batch.removeContentTypeParser("application/json");
+    batch.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) =>
+      done(null, body),
+    );
+    batch.setValidatorCompiler(() => () => true);
+    batch.post(
+      "/api/v1/access/check/batch",
+      {
+        schema: {
+          tags: ["check"],
+          summary:
+            "Up to 1,000 checks in one request; unknown users or resources answer an error code per item",
+          body: BatchBody,
+          response: { 200: BatchResponse, ...CheckErrors },
+        },
+      },
+      async (request, reply) => {
+        const text = typeof request.body === "string" ? request.body : "";
+        const { orgId, index } = await indexFor(s, request);
+        let answer = await answerBatch(orgId, index, text);
+        if (answer.kind === "behind") {
+          await s.index.atLeast(orgId, answer.revision);
+          answer = await answerBatch(orgId, index, text);
         }
-      });
-      return { results, revision: index.revision };
-    },
-  );
+        switch (answer.kind) {
+          case "answered":
+            return reply.type("application/json; charset=utf-8").send(answer.json);
+          case "malformed":
+            throw new RosterError("request.invalid", "The body is not valid JSON.");
+          case "invalid":
+            // As Fastify's validator reports it: errors.ts words it like every other route's.
+            throw Object.assign(new Error("The body is not a batch."), { validation: answer.errors });
+          case "behind":
+            throw new RosterError("revision.timeout", `Revision ${answer.revision} was not reached.`);
+        }
+      },
+    );
+  });
 
   app.get<{ Querystring: { user: string; resource: string; type?: string; atLeastRevision?: number } }>(
     "/api/v1/access/effective",

@@ -1,0 +1,121 @@
+import { Worker } from "node:worker_threads";
+import type { AccessIndex, IndexChange } from "../access/index.ts";
+import type { OrgId } from "../domain/index.ts";
+import type { BatchAnswer } from "./checks.ts";
+
+/** What the main thread sends a check thread: the index's changes, and batches to answer. */
+export type ToThread =
+  | IndexChange
+  | { readonly kind: "batch"; readonly id: number; readonly orgId: OrgId; readonly text: string };
+
+/** A check thread's answer, with the users it saw for "last active"; null when it has no such organization. */
+export type FromThread = {
+  readonly id: number;
+  readonly answer: BatchAnswer | null;
+  readonly seen: string[];
+};
+
+const TSX = import.meta.resolve("tsx/esm/api");
+const ENTRY = new URL("./check-thread.ts", import.meta.url).href;
+/** The thread's first code: TypeScript through tsx, as the server itself runs (bin/roster.js). */
+const BOOT = `import(${JSON.stringify(TSX)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY)}); });`;
+
+type Thread = {
+  readonly worker: Worker;
+  readonly pending: Map<number, (reply: FromThread | null) => void>;
+  alive: boolean;
+};
+
+/** Starts one thread; resolves once its code is loaded and it listens. */
+function spawn(): Promise<Worker> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(BOOT, { eval: true });
+    worker.once("message", () => resolve(worker));
+    worker.once("error", reject);
+  });
+}
+
+/**
+ * Check threads: batch checks answered beside the main thread, which keeps
+ * HTTP, authentication, the database and the index. Each thread holds a
+ * replica of the index, folded from the loads and revisions the main
+ * thread's index applies (posted in order, before any reader waiting for that
+ * revision is released), and answers a batch from its body's text: parsing,
+ * validation, the checks and serialisation, the part of a batch that grows
+ * with its size. A thread that stops leaves its batches to the main thread.
+ * (docs/decisions/0001-check-threads.md)
+ */
+export class CheckThreads {
+  private next = 0;
+  private seq = 0;
+  private readonly unobserve: () => void;
+
+  private constructor(
+    index: AccessIndex,
+    private readonly threads: Thread[],
+  ) {
+    this.unobserve = index.observe((change) => {
+      for (const t of this.threads) if (t.alive) t.worker.postMessage(change satisfies ToThread);
+    });
+    for (const t of threads) {
+      t.worker.on("message", (reply: FromThread) => {
+        const resolve = t.pending.get(reply.id);
+        t.pending.delete(reply.id);
+        resolve?.(reply);
+      });
+      const stopped = (why: string) => {
+        if (!t.alive) return;
+        t.alive = false;
+        process.stderr.write(
+          `a check thread stopped (${why}); its batches are answered on the main thread\n`,
+        );
+        for (const resolve of t.pending.values()) resolve(null);
+        t.pending.clear();
+      };
+      t.worker.on("error", (e) => stopped(e.message));
+      t.worker.on("exit", (code) => stopped(`exit code ${code}`));
+    }
+  }
+
+  /**
+   * Starts `count` threads that follow `index`; start them before the index
+   * loads any organization, so that they see every load.
+   */
+  static async start(index: AccessIndex, count: number): Promise<CheckThreads> {
+    if (index.revisions().size > 0) throw new Error("Start the check threads before the access index.");
+    const workers = await Promise.all(Array.from({ length: count }, spawn));
+    return new CheckThreads(
+      index,
+      workers.map((worker) => ({ worker, pending: new Map(), alive: true })),
+    );
+  }
+
+  /** Threads still running. */
+  get running(): number {
+    return this.threads.filter((t) => t.alive).length;
+  }
+
+  /** A thread's answer to a batch, or null when no thread can give one (answer it on this thread). */
+  answer(orgId: OrgId, text: string): Promise<FromThread | null> {
+    for (let i = 0; i < this.threads.length; i++) {
+      const t = this.threads[this.next++ % this.threads.length]!;
+      if (!t.alive) continue;
+      const id = this.seq++;
+      return new Promise((resolve) => {
+        t.pending.set(id, resolve);
+        t.worker.postMessage({ kind: "batch", id, orgId, text } satisfies ToThread);
+      });
+    }
+    return Promise.resolve(null);
+  }
+
+  async stop(): Promise<void> {
+    this.unobserve();
+    for (const t of this.threads) {
+      t.alive = false;
+      for (const resolve of t.pending.values()) resolve(null);
+      t.pending.clear();
+    }
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+  }
+}

@@ -1,0 +1,124 @@
+import AjvCompiler from "@fastify/ajv-compiler";
+import fastJsonStringify from "fast-json-stringify";
+import type { OrgIndex } from "../access/index.ts";
+import { BatchBody, BatchResponse } from "../contracts/index.ts";
+import { RosterError } from "../domain/index.ts";
+
+/**
+ * What a check does, apart from HTTP: used by the check routes on the main
+ * thread and by the check threads (check-thread.ts), so both answer alike.
+ */
+
+/** ajv's options for the plain JSON Schema routes (the check API), here and in the check threads. */
+export const AJV_OPTIONS = {
+  removeAdditional: false,
+  coerceTypes: "array",
+  allErrors: false,
+  // String lengths in UTF-16 units (JavaScript's .length), not code points counted one by one,
+  // which cost the batch route four loops over every item's strings.
+  unicode: false,
+} as const;
+
+export type CheckItem = { user: string; resource: string; type?: string; capability: string };
+
+export function userOf(index: OrgIndex, user: string): number {
+  const u = index.userIndex(user);
+  if (u === undefined) throw new RosterError("user.not_found", `No user ${user} in this organization.`);
+  return u;
+}
+
+export function resourceOf(index: OrgIndex, resource: string, type?: string): number {
+  const r = index.resourceIndex(resource, type);
+  if (r !== undefined) return r;
+  const other = type === undefined ? undefined : index.resourceIndex(resource);
+  if (other !== undefined) {
+    throw new RosterError(
+      "resource.type_mismatch",
+      `${resource} is a ${index.typeOf(other)?.def.key}, not a ${type}.`,
+    );
+  }
+  throw new RosterError(
+    "resource.not_found",
+    type
+      ? `No ${type} with id or key ${resource}.`
+      : `No resource with id ${resource} (give its type to find it by key).`,
+  );
+}
+
+/**
+ * May the item's user use its capability on its resource? `seen` hears the
+ * user's position (for "last active"); an unknown user, resource or
+ * capability throws a RosterError.
+ */
+export function checkItem(index: OrgIndex, item: CheckItem, seen: (u: number) => void): boolean {
+  const u = userOf(index, item.user);
+  const r = resourceOf(index, item.resource, item.type);
+  const bit = index.capabilityBit(r, item.capability);
+  if (bit === 0) {
+    throw new RosterError(
+      "capability.unknown",
+      `${item.capability} is not a capability of ${index.typeOf(r)?.def.key}.`,
+    );
+  }
+  seen(u);
+  return index.check(u, r, bit);
+}
+
+/** A batch's answers are shared objects: a batch of 1,000 allocates no answer of its own. */
+const ALLOWED = Object.freeze({ allowed: true });
+const DENIED = Object.freeze({ allowed: false });
+
+/** Every item's answer; an unknown user, resource or capability answers its error code. */
+export function checkBatch(index: OrgIndex, items: readonly CheckItem[], seen: (u: number) => void) {
+  return items.map((item) => {
+    try {
+      return checkItem(index, item, seen) ? ALLOWED : DENIED;
+    } catch (e) {
+      if (e instanceof RosterError) return { allowed: false, error: e.code };
+      throw e;
+    }
+  });
+}
+
+/** A batch body's answer, from its text. */
+export type BatchAnswer =
+  | { readonly kind: "answered"; readonly json: string }
+  /** Not JSON. */
+  | { readonly kind: "malformed" }
+  /** Not a batch: ajv's errors, as Fastify's validator reports them. */
+  | { readonly kind: "invalid"; readonly errors: unknown[] }
+  /** Asks for a revision this index has not applied yet. */
+  | { readonly kind: "behind"; readonly revision: number };
+
+type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
+
+/**
+ * A batch from the body's text to the response's: parsed, validated with
+ * Fastify's own compiler and options (so errors read as on every other
+ * route), answered, and serialised by fast-json-stringify from the route's
+ * response schema.
+ */
+export class BatchAnswerer {
+  private readonly validate = AjvCompiler()({}, { customOptions: AJV_OPTIONS })({
+    schema: BatchBody,
+    method: "POST",
+    url: "/api/v1/access/check/batch",
+    httpPart: "body",
+  }) as Validate;
+  private readonly stringify = fastJsonStringify(BatchResponse as never);
+
+  answer(index: OrgIndex, text: string, seen: (u: number) => void): BatchAnswer {
+    let body: { checks: CheckItem[]; atLeastRevision?: number };
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return { kind: "malformed" };
+    }
+    if (!this.validate(body)) return { kind: "invalid", errors: this.validate.errors ?? [] };
+    if (body.atLeastRevision !== undefined && index.revision < body.atLeastRevision) {
+      return { kind: "behind", revision: body.atLeastRevision };
+    }
+    const results = checkBatch(index, body.checks, seen);
+    return { kind: "answered", json: this.stringify({ results, revision: index.revision }) };
+  }
+}
