@@ -69,7 +69,7 @@ const ALLOWED = Object.freeze({ allowed: true });
 const DENIED = Object.freeze({ allowed: false });
 
 /** Every item's answer; an unknown user, resource or capability answers its error code. */
-export function checkBatch(index: OrgIndex, items: readonly CheckItem[], seen: (u: number) => void) {
+function checkBatch(index: OrgIndex, items: readonly CheckItem[], seen: (u: number) => void) {
   return items.map((item) => {
     try {
       return checkItem(index, item, seen) ? ALLOWED : DENIED;
