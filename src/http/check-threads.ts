@@ -83,7 +83,14 @@ export class CheckThreads {
    */
   static async start(index: AccessIndex, count: number): Promise<CheckThreads> {
     if (index.revisions().size > 0) throw new Error("Start the check threads before the access index.");
-    const workers = await Promise.all(Array.from({ length: count }, spawn));
+    const started = await Promise.allSettled(Array.from({ length: count }, spawn));
+    const workers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) {
+      // None is left running: a worker thread would keep the process alive.
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw new Error(`A check thread could not start: ${String(failed.reason)}`);
+    }
     return new CheckThreads(
       index,
       workers.map((worker) => ({ worker, pending: new Map(), alive: true })),
