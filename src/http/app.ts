@@ -14,7 +14,7 @@ import {
 import { $ZodType } from "zod/v4/core";
 import { RosterError } from "../domain/index.ts";
 import { authenticateFirst } from "./auth.ts";
-import { AJV_OPTIONS } from "./checks.ts";
+import { AJV_OPTIONS, checkValidatorCompiler } from "./checks.ts";
 import { errorHandler, problem } from "./errors.ts";
 import { jsonBody } from "./json-body.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
@@ -171,6 +171,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       }
     });
     check.removeContentTypeParser("text/plain");
+    check.setValidatorCompiler(checkValidatorCompiler);
     checkRoutes(check, services);
   });
 

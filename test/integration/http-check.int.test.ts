@@ -271,6 +271,15 @@ for (const checkThreads of [0, 1]) {
         unknownKey.body.detail,
         "Invalid request: /checks/0 must NOT have additional properties: colour",
       );
+      // A JSON body's types are not coerced (a query string's are: it is text).
+      const five = { user: 5, resource: "finance", type: "app", capability: "view" };
+      const single = await api.call(org.token, "POST", "/api/v1/access/check", five);
+      assert.equal(single.status, 400, single.text);
+      assert.equal(single.body.detail, "Invalid request: /user must be string");
+      const batched = await api.call(org.token, "POST", "/api/v1/access/check/batch", { checks: [five] });
+      assert.equal(batched.body.detail, "Invalid request: /checks/0/user must be string");
+      const notArray = await api.call(org.token, "POST", "/api/v1/access/check/batch", { checks: five });
+      assert.equal(notArray.body.detail, "Invalid request: /checks must be array");
       const missing = await api.call(org.token, "POST", "/api/v1/access/check/batch", {
         checks: [{ user: "a" }],
       });
