@@ -9,8 +9,11 @@ import { after, describe, test } from "node:test";
 /** `roster serve` as a person runs it: first start, a write, SIGTERM, and a restart that finds the write. */
 const TOKEN = "bootstrap-token-for-the-serve-test";
 
-function start(dataDir: string): Promise<{ child: ChildProcess; url: string; out: () => string }> {
-  const child = spawn(process.execPath, ["bin/roster.js", "serve", "--port", "0"], {
+function start(
+  dataDir: string,
+  ...args: string[]
+): Promise<{ child: ChildProcess; url: string; out: () => string; err: string }> {
+  const child = spawn(process.execPath, ["bin/roster.js", "serve", "--port", "0", ...args], {
     env: { ...process.env, DATABASE_URL: "", ROSTER_DATA_DIR: dataDir, ROSTER_BOOTSTRAP_TOKEN: TOKEN },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -23,7 +26,7 @@ function start(dataDir: string): Promise<{ child: ChildProcess; url: string; out
     child.stderr!.on("data", (d) => {
       err += d;
       const m = /roster listening on (\S+)/.exec(err);
-      if (m) resolve({ child, url: m[1]!, out: () => stdout });
+      if (m) resolve({ child, url: m[1]!, out: () => stdout, err });
     });
     child.on("exit", (code) => reject(new Error(`serve exited (${code}): ${err}`)));
   });
@@ -52,8 +55,13 @@ describe("roster serve", () => {
     assert.match(first.out(), /set-password#token=/);
     assert.equal(await stop(first.child), 0, "a clean exit");
 
-    const second = await start(dir);
+    const second = await start(dir, "--check-threads", "1");
     try {
+      // The unused bootstrap token, and where it listens with what: no warning of a library.
+      assert.match(
+        second.err,
+        /^roster: ROSTER_BOOTSTRAP_TOKEN is read on the first start only[^\n]*\nroster listening on \S+ \(pglite, 1 check thread\)\n$/,
+      );
       assert.doesNotMatch(second.out(), /running for the first time/);
       const check = await fetch(`${second.url}/api/v1/access/check`, {
         method: "POST",
@@ -66,6 +74,14 @@ describe("roster serve", () => {
         }),
       });
       assert.equal(((await check.json()) as { allowed: boolean }).allowed, true);
+      const batch = await fetch(`${second.url}/api/v1/access/check/batch`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({
+          checks: [{ user: "admin@example.com", resource: "kept", type: "app", capability: "manage" }],
+        }),
+      });
+      assert.deepEqual(((await batch.json()) as { results: unknown[] }).results, [{ allowed: true }]);
     } finally {
       assert.equal(await stop(second.child), 0);
     }
