@@ -395,17 +395,7 @@ HTTP; auto starts one when the machine has more cores than server processes.`,
         if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
           throw new Error(`--workers takes a whole number from 1 to 64, not ${opts.workers}.`);
         }
-        const checkThreads =
-          opts.checkThreads === "auto"
-            ? availableParallelism() > workers
-              ? 1
-              : 0
-            : Number(opts.checkThreads);
-        if (!Number.isInteger(checkThreads) || checkThreads < 0 || checkThreads > 64) {
-          throw new Error(
-            `--check-threads takes auto or a whole number from 0 to 64, not ${opts.checkThreads}.`,
-          );
-        }
+        const checkThreads = checkThreadsFor(opts.checkThreads, workers);
         const options: ServeOptions = {
           ...optionsFromEnv(process.env),
           port: Number(opts.port),

@@ -91,6 +91,17 @@ export class AccessIndex {
     return () => this.observers.delete(observer);
   }
 
+  /** An observer's failure is its own: this index, and the readers waiting on it, go on. */
+  private tell(change: IndexChange): void {
+    for (const observe of this.observers) {
+      try {
+        observe(change);
+      } catch {
+        // the observer deals with its own state (CheckThreads stops the thread it could not tell)
+      }
+    }
+  }
+
   /** The index of an organization, if loaded (the hot path: no await). */
   get(orgId: OrgId): OrgIndex | undefined {
     return this.orgs.get(orgId);
@@ -113,7 +124,7 @@ export class AccessIndex {
       const { state, revision } = await loadSnapshot(this.store, orgId);
       const index = OrgIndex.fromState(state, revision);
       this.orgs.set(orgId, index);
-      for (const observe of this.observers) observe({ kind: "load", orgId, state, revision });
+      this.tell({ kind: "load", orgId, state, revision });
       this.release(orgId, revision);
       return index;
     } catch (e) {
@@ -180,7 +191,7 @@ export class AccessIndex {
           const events = [];
           while (i < changes.length && changes[i]!.revision === revision) events.push(changes[i++]!.event);
           index.applyAll(events, revision);
-          for (const observe of this.observers) observe({ kind: "apply", orgId, events, revision });
+          this.tell({ kind: "apply", orgId, events, revision });
         }
         this.release(orgId, index.revision);
         if (changes.length > 0 && changes.at(-1)!.revision - (changes[0]!.revision - 1) >= 1000) {

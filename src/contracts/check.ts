@@ -1,7 +1,8 @@
 /**
  * The check API's schemas are plain JSON Schema, not zod: these routes are the
- * hot path, validated by Fastify's compiled validator and serialised by its
- * compiled serializer (STACK.md, pitfall 13).
+ * hot path, validated by ajv's compiled validators and serialised by
+ * fast-json-stringify's compiled serializers, through Fastify or, for
+ * batches, src/http/checks.ts (STACK.md, pitfall 13).
  */
 
 const checkItem = {

@@ -14,7 +14,7 @@ import {
 import { $ZodType } from "zod/v4/core";
 import { RosterError } from "../domain/index.ts";
 import { authenticateFirst } from "./auth.ts";
-import { AJV_OPTIONS, checkValidatorCompiler } from "./checks.ts";
+import { checkValidatorCompiler } from "./checks.ts";
 import { errorHandler, problem } from "./errors.ts";
 import { jsonBody } from "./json-body.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
@@ -80,7 +80,6 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     requestIdHeader: "x-request-id",
     // A malformed address (bad percent-encoding) answers problem+json like every other error.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
-    ajv: { customOptions: AJV_OPTIONS },
   });
   app.setErrorHandler(errorHandler);
   app.decorateRequest("rosterCaller", null);
@@ -158,7 +157,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     );
   }
 
-  // The check API: plain JSON Schema, Fastify's compiled validator and serializer.
+  // The check API: plain JSON Schema, validated by ajv through Fastify's own compiler (checks.ts)
+  // and serialised by Fastify's compiled serializer; batches are answered by checks.ts's
+  // BatchAnswerer, on a check thread when one runs.
   await app.register(async (check) => {
     check.addHook("preValidation", authenticateFirst(services.auth));
     // Plain JSON.parse, without secure-json-parse's scan of every key: the check

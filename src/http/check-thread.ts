@@ -33,10 +33,16 @@ port.on("message", (message: ToThread) => {
       else {
         const now = Date.now();
         const seen: string[] = [];
-        const answer = answerer.answer(index, message.text, (u) => {
-          if (gate.pass(index, u, now)) seen.push(index.userId(u));
-        });
-        reply = { id: message.id, answer, seen };
+        try {
+          const answer = answerer.answer(index, message.text, (u) => {
+            if (gate.pass(index, u, now)) seen.push(index.userId(u));
+          });
+          reply = { id: message.id, answer, seen };
+        } catch (e) {
+          // A defect, not a bad request: the caller gets a 500, and the thread goes on.
+          const why = e instanceof Error ? e.message : String(e);
+          reply = { id: message.id, answer: { kind: "failed", message: why }, seen: [] };
+        }
       }
       port.postMessage(reply);
       return;

@@ -20,11 +20,11 @@ const ENTRY = new URL("./check-thread.ts", import.meta.url).href;
 /** The thread's first code: TypeScript through tsx, as the server itself runs (bin/roster.js). */
 const BOOT = `import(${JSON.stringify(TSX)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY)}); });`;
 
-type Thread = {
-  readonly worker: Worker;
-  readonly pending: Map<number, (reply: FromThread | null) => void>;
-  alive: boolean;
-};
+type Pending = { readonly resolve: (reply: FromThread | null) => void; readonly since: number };
+type Thread = { readonly worker: Worker; readonly pending: Map<number, Pending>; alive: boolean };
+
+/** A batch takes milliseconds; a thread silent this long on one is stuck, and is stopped. */
+const STUCK_MS = 10_000;
 
 /** Starts one thread; resolves once its code is loaded and it listens. */
 function spawn(): Promise<Worker> {
@@ -37,44 +37,50 @@ function spawn(): Promise<Worker> {
 
 /**
  * Check threads: batch checks answered beside the main thread, which keeps
- * HTTP, authentication, the database and the index. Each thread holds a
- * replica of the index, folded from the loads and revisions the main
- * thread's index applies (posted in order, before any reader waiting for that
- * revision is released), and answers a batch from its body's text: parsing,
- * validation, the checks and serialisation, the part of a batch that grows
- * with its size. A thread that stops leaves its batches to the main thread.
+ * HTTP, authentication, the database, "last active" and the index. Each
+ * thread holds a replica of the index, folded from the loads and revisions
+ * the main thread's index applies (posted in order, before any reader waiting
+ * for that revision is released), and answers a batch from its body's text:
+ * parsing, validation, the checks and serialisation, the part of a batch
+ * that grows with its size. A thread that dies, cannot be sent a change, or
+ * stays silent on a batch for STUCK_MS is stopped, and its batches (those in
+ * flight too) are answered on the main thread.
  * (docs/decisions/0001-check-threads.md)
  */
 export class CheckThreads {
   private next = 0;
   private seq = 0;
   private readonly unobserve: () => void;
+  private readonly watchdog: NodeJS.Timeout;
 
   private constructor(
     index: AccessIndex,
     private readonly threads: Thread[],
+    missed: readonly IndexChange[],
   ) {
-    this.unobserve = index.observe((change) => {
-      for (const t of this.threads) if (t.alive) t.worker.postMessage(change satisfies ToThread);
-    });
+    for (const change of missed) this.tell(change);
+    this.unobserve = index.observe((change) => this.tell(change));
     for (const t of threads) {
       t.worker.on("message", (reply: FromThread) => {
-        const resolve = t.pending.get(reply.id);
+        const pending = t.pending.get(reply.id);
         t.pending.delete(reply.id);
-        resolve?.(reply);
+        pending?.resolve(reply);
       });
-      const stopped = (why: string) => {
-        if (!t.alive) return;
-        t.alive = false;
-        process.stderr.write(
-          `a check thread stopped (${why}); its batches are answered on the main thread\n`,
-        );
-        for (const resolve of t.pending.values()) resolve(null);
-        t.pending.clear();
-      };
-      t.worker.on("error", (e) => stopped(e.message));
-      t.worker.on("exit", (code) => stopped(`exit code ${code}`));
+      t.worker.on("error", (e) => this.lose(t, e.message));
+      t.worker.on("exit", (code) => this.lose(t, `exit code ${code}`));
     }
+    this.watchdog = setInterval(() => {
+      const now = Date.now();
+      for (const t of this.threads) {
+        for (const p of t.pending.values()) {
+          if (now - p.since > STUCK_MS) {
+            this.lose(t, `no answer to a batch in ${STUCK_MS / 1000} s`);
+            break;
+          }
+        }
+      }
+    }, 1000);
+    this.watchdog.unref();
   }
 
   /**
@@ -83,7 +89,15 @@ export class CheckThreads {
    */
   static async start(index: AccessIndex, count: number): Promise<CheckThreads> {
     if (index.revisions().size > 0) throw new Error("Start the check threads before the access index.");
-    const started = await Promise.allSettled(Array.from({ length: count }, spawn));
+    // Changes while the threads start are kept, and sent first.
+    const missed: IndexChange[] = [];
+    const keep = index.observe((change) => missed.push(change));
+    let started: PromiseSettledResult<Worker>[];
+    try {
+      started = await Promise.allSettled(Array.from({ length: count }, spawn));
+    } finally {
+      keep();
+    }
     const workers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     const failed = started.find((s) => s.status === "rejected");
     if (failed) {
@@ -94,6 +108,7 @@ export class CheckThreads {
     return new CheckThreads(
       index,
       workers.map((worker) => ({ worker, pending: new Map(), alive: true })),
+      missed,
     );
   }
 
@@ -109,7 +124,7 @@ export class CheckThreads {
       if (!t.alive) continue;
       const id = this.seq++;
       return new Promise((resolve) => {
-        t.pending.set(id, resolve);
+        t.pending.set(id, { resolve, since: Date.now() });
         t.worker.postMessage({ kind: "batch", id, orgId, text } satisfies ToThread);
       });
     }
@@ -118,11 +133,35 @@ export class CheckThreads {
 
   async stop(): Promise<void> {
     this.unobserve();
-    for (const t of this.threads) {
-      t.alive = false;
-      for (const resolve of t.pending.values()) resolve(null);
-      t.pending.clear();
-    }
+    clearInterval(this.watchdog);
+    for (const t of this.threads) this.settle(t);
     await Promise.all(this.threads.map((t) => t.worker.terminate()));
+  }
+
+  /** Sends every running thread a change; one that cannot take it would answer from a stale copy. */
+  private tell(change: IndexChange): void {
+    for (const t of this.threads) {
+      if (!t.alive) continue;
+      try {
+        t.worker.postMessage(change satisfies ToThread);
+      } catch (e) {
+        this.lose(t, `a change could not be sent: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+
+  /** A thread that failed: said on stderr once, stopped, its batches left to the main thread. */
+  private lose(t: Thread, why: string): void {
+    if (!t.alive) return;
+    process.stderr.write(`a check thread stopped (${why}); its batches are answered on the main thread\n`);
+    this.settle(t);
+    void t.worker.terminate();
+  }
+
+  /** No more batches for `t`; those in flight go back to the caller (null: answer them here). */
+  private settle(t: Thread): void {
+    t.alive = false;
+    for (const p of t.pending.values()) p.resolve(null);
+    t.pending.clear();
   }
 }

@@ -14,7 +14,7 @@ import { RosterError } from "../domain/index.ts";
  * string is text, so its numbers are coerced ("3" is 3); a JSON body is not:
  * `{"user": 5}` is refused, not read as "5".
  */
-export const AJV_OPTIONS = {
+const AJV_OPTIONS = {
   removeAdditional: false,
   coerceTypes: "array",
   allErrors: false,
@@ -104,6 +104,8 @@ function checkBatch(index: OrgIndex, items: readonly CheckItem[], seen: (u: numb
 
 /** A batch body's answer, from its text. */
 export type BatchAnswer =
+  /** Not answered: a defect (not a bad request), to report as a 500. */
+  | { readonly kind: "failed"; readonly message: string }
   | { readonly kind: "answered"; readonly json: string }
   /** Not JSON. */
   | { readonly kind: "malformed" }

@@ -402,6 +402,16 @@ for (const checkThreads of [0, 1]) {
         }),
       });
       assert.equal(plain.statusCode, 415, plain.body);
+      // No body and no content type: the same words on both routes.
+      for (const url of ["/api/v1/access/check", "/api/v1/access/check/batch"]) {
+        const none = await api.app.inject({
+          method: "POST",
+          url,
+          headers: { authorization: `Bearer ${org.token}` },
+        });
+        assert.equal(none.statusCode, 400, none.body);
+        assert.equal(JSON.parse(none.body).detail, "Invalid request: body must be object");
+      }
       assert.equal(JSON.parse(plain.body).code, "request.unsupported_media_type");
       const lower = await api.app.inject({
         method: "POST",

@@ -95,7 +95,8 @@ export function checkRoutes(app: FastifyInstance, s: Services): void {
         },
       },
       async (request, reply) => {
-        const text = typeof request.body === "string" ? request.body : "";
+        // No body at all (no content type) is validated as none, as Fastify's validator would.
+        const text = typeof request.body === "string" ? request.body : "null";
         const { orgId, index } = await indexFor(s, request);
         let answer = await answerBatch(orgId, index, text);
         if (answer.kind === "behind") {
@@ -112,6 +113,8 @@ export function checkRoutes(app: FastifyInstance, s: Services): void {
             throw Object.assign(new Error("The body is not a batch."), { validation: answer.errors });
           case "behind":
             throw new RosterError("revision.timeout", `Revision ${answer.revision} was not reached.`);
+          case "failed":
+            throw new Error(`A check thread failed on a batch: ${answer.message}`);
         }
       },
     );
