@@ -183,12 +183,13 @@ export class Authenticator {
 }
 
 /**
- * A preValidation hook: the caller is known (401, or 403 for a missing CSRF
- * token) before the request is validated, so nobody learns a route's schema
- * without credentials. Routes documented with `security: []` are public.
+ * A preParsing hook: the caller is known (401, or 403 for a missing CSRF
+ * token) before the body is parsed or the request validated, so nobody
+ * learns a route's schema, or that a body is malformed, without credentials.
+ * Routes documented with `security: []` are public.
  */
 export function authenticateFirst(auth: Authenticator) {
-  return async (request: FastifyRequest): Promise<void> => {
+  return async (request: FastifyRequest, _reply: unknown, _payload: unknown): Promise<undefined> => {
     const security = (request.routeOptions.schema as { security?: unknown[] } | undefined)?.security;
     if (Array.isArray(security) && security.length === 0) return;
     await auth.caller(request);

@@ -158,13 +158,15 @@ describeBackends("HTTP: every route refuses whom it must", (store) => {
   const send = async (
     route: Route,
     headers: Record<string, string>,
+    /** Sends a body that is not JSON where the route takes one. */
+    malformed = false,
   ): Promise<{ status: number; code?: string; text: string }> => {
     const { query, body } = requestFor(route, ids);
     const res = await api.app.inject({
       method: route.method,
       url: urlFor(route, ids, query),
       headers: { ...headers, ...(body !== undefined && { "content-type": "application/json" }) },
-      ...(body !== undefined && { payload: JSON.stringify(body) }),
+      ...(body !== undefined && { payload: malformed ? '{"name": ' : JSON.stringify(body) }),
     });
     let code: string | undefined;
     try {
@@ -281,6 +283,21 @@ describeBackends("HTTP: every route refuses whom it must", (store) => {
       assert.equal(res.code, "auth.unauthenticated", key);
     }
     assert.deepEqual(await fingerprint(), before);
+  });
+
+  test("without credentials a malformed body answers 401 too: nobody learns how a body is read", async () => {
+    let withBody = 0;
+    for (const route of routes) {
+      const key = `${route.method} ${route.path}`;
+      if (PUBLIC.has(key) || requestFor(route, ids).body === undefined) continue;
+      withBody++;
+      const res = await send(route, {}, true);
+      assert.deepEqual([res.status, res.code], [401, "auth.unauthenticated"], `${key}: ${res.text}`);
+    }
+    assert.ok(withBody >= 30, `${withBody} routes take a body`);
+    const signIn = routes.find((r) => `${r.method} ${r.path}` === "POST /api/v1/auth/sign-in")!;
+    const res = await send(signIn, {}, true);
+    assert.deepEqual([res.status, res.code], [400, "request.invalid"], "a public route reads its body");
   });
 
   test("the operator token creates and lists organizations, and nothing inside one", async () => {
