@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { Problem } from "./common.ts";
+
 /**
  * The check API's schemas are plain JSON Schema, not zod: these routes are the
  * hot path, validated by ajv's compiled validators and serialised by
@@ -213,20 +216,13 @@ export const FilterQuery = {
   },
 } as const;
 
-/** The errors of the check API (application/problem+json), as plain JSON Schema like the rest of it. */
+/**
+ * The errors of the check API: the admin routes' zod `Problem`, as plain JSON
+ * Schema like the rest of it (its one definition, without the `$ref` its id makes).
+ */
 const ProblemJson = {
-  type: "object",
+  ...z.toJSONSchema(Problem).$defs?.Problem,
   description: "An error: application/problem+json with a stable `code`",
-  required: ["type", "title", "status", "code", "detail"],
-  properties: {
-    type: { type: "string" },
-    title: { type: "string" },
-    status: { type: "integer" },
-    code: { type: "string", description: "A stable error code, `area.snake_case`" },
-    detail: { type: "string" },
-    details: { type: "object", additionalProperties: true },
-    requestId: { type: "string" },
-  },
 } as const;
 
 /**

@@ -18,6 +18,7 @@ export type ErrorKind =
 export const ERROR_CODES = {
   "request.invalid": "validation",
   "request.too_large": "too_large",
+  "request.timeout": "timeout",
   "request.unsupported_media_type": "validation",
   "organization.not_found": "not_found",
   "organization.slug_taken": "conflict",

@@ -15,7 +15,7 @@ import { $ZodType } from "zod/v4/core";
 import { RosterError } from "../domain/index.ts";
 import { authenticateFirst } from "./auth.ts";
 import { checkValidatorCompiler } from "./checks.ts";
-import { errorHandler, problem } from "./errors.ts";
+import { clientErrorHandler, errorHandler, problem } from "./errors.ts";
 import { jsonBody } from "./json-body.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -80,6 +80,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     requestIdHeader: "x-request-id",
     // A malformed address (bad percent-encoding) answers problem+json like every other error.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
+    clientErrorHandler,
   });
   app.setErrorHandler(errorHandler);
   app.decorateRequest("rosterCaller", null);

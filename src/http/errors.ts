@@ -1,3 +1,6 @@
+import { randomUUID } from "node:crypto";
+import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { type ErrorKind, isRosterError, RosterError } from "../domain/index.ts";
 
@@ -20,9 +23,11 @@ const TITLES: Record<number, string> = {
   401: "Unauthenticated",
   403: "Forbidden",
   404: "Not found",
+  408: "Request timeout",
   409: "Conflict",
   413: "Payload too large",
   415: "Unsupported media type",
+  431: "Request header fields too large",
   429: "Too many requests",
   500: "Internal error",
   504: "Timeout",
@@ -135,4 +140,29 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
         request.id,
       ),
     );
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (an address
+ * and headers over Node's 16 KB, a request that is not HTTP, one that never
+ * finished arriving) is answered as problem+json with a stable code, like
+ * every other error, and the connection closed, as Node does. A reset
+ * connection has nobody to answer.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, code, detail] =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "request.too_large", "The address and headers exceed 16 KB: send long lists in a request body."]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "request.timeout", "The request did not arrive in time."]
+        : [400, "request.invalid", "The request is not valid HTTP."];
+  if (socket.writable) {
+    const body = JSON.stringify(problem(status, code, detail, randomUUID()));
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { connect } from "node:net";
 import { after, before, test } from "node:test";
 import { describeBackends } from "../support/backends.ts";
 import { startApi, type TestApi } from "../support/http.ts";
@@ -106,5 +107,40 @@ describeBackends("HTTP: edges", (store) => {
     );
     assert.equal(placeholder.status, 400, placeholder.text);
     assert.match(placeholder.body.detail, /dollar, question/);
+  });
+
+  test("what Node's HTTP parser refuses (headers over 16 KB, not HTTP) answers problem+json too", async () => {
+    const address = await api.app.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = new URL(address);
+    /** Writes raw bytes on a new connection and reads all that comes back until the server closes it. */
+    const raw = (bytes: string) =>
+      new Promise<{ status: number; type: string; body: { code: string; status: number } }>(
+        (resolve, reject) => {
+          let text = "";
+          const socket = connect(Number(port), "127.0.0.1", () => socket.write(bytes));
+          socket.on("data", (d) => {
+            text += d;
+          });
+          socket.on("error", reject);
+          socket.on("close", () => {
+            const [head = "", body = ""] = text.split("\r\n\r\n");
+            resolve({
+              status: Number(head.split(" ")[1]),
+              type: /content-type: (.*)/i.exec(head)?.[1] ?? "",
+              body: JSON.parse(body),
+            });
+          });
+        },
+      );
+    const long = await raw(
+      `GET /api/v1/users?q=${"a".repeat(20_000)} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${org.token}\r\n\r\n`,
+    );
+    assert.deepEqual(
+      [long.status, long.type, long.body.code],
+      [431, "application/problem+json; charset=utf-8", "request.too_large"],
+    );
+    assert.equal(long.body.status, 431);
+    const garbage = await raw("HELLO THERE\r\n\r\n");
+    assert.deepEqual([garbage.status, garbage.body.code], [400, "request.invalid"]);
   });
 });

@@ -41,6 +41,7 @@ export const WORDING: Readonly<Record<string, Wording>> = {
     return detail;
   },
   "request.too_large": "That is too much at once: try again with fewer items.",
+  "request.timeout": "The request took too long to reach the server: try again.",
   "request.unsupported_media_type": "The console sent a request the server does not accept: reload the page.",
   "organization.not_found": "That organization does not exist, or you are not a user of it.",
   "organization.slug_taken": DETAIL,
