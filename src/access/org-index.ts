@@ -33,8 +33,8 @@ import {
   type User,
   type UserId,
 } from "../domain/index.ts";
-
 import { ListArena, PairArena } from "./arena.ts";
+import { StringTable } from "./string-table.ts";
 
 /**
  * The in-memory access index of one organization: a fold of its change log,
@@ -95,7 +95,8 @@ export class OrgIndex {
 
   // -- users
   private readonly userIdx = new Map<string, number>();
-  private readonly emailIdx = new Map<string, number>();
+  /** Lower-cased emails: a check names its user by email more often than not (string-table.ts). */
+  private readonly emailIdx = new StringTable();
   private readonly userIds: UserId[] = [];
   private readonly userRecords: (User | undefined)[] = [];
   private userFlags = new Uint8Array(0);
