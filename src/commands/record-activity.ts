@@ -6,9 +6,16 @@ export type ActivityOptions = {
   readonly flushMs?: number;
   /** Most users written per round (default 2,000); the rest waits for the next round. */
   readonly maxPerFlush?: number;
+  /**
+   * Time a round may spend writing before it leaves the rest to the next (default 50 ms, so
+   * 5% of each second at most). On PGlite the writes run on the main thread, beside HTTP and
+   * the checks: a burst of first-seen users is spread out rather than taken from them.
+   */
+  readonly roundMs?: number;
 };
 
-const CHUNK = 250;
+/** Users per statement: on PGlite one statement holds the event loop for its whole length. */
+const CHUNK = 100;
 const MINUTE = 60_000;
 
 /**
@@ -18,8 +25,10 @@ const MINUTE = 60_000;
  *
  * Each user's own time is kept until written, so the writes can be paced: a
  * burst of 100k users first seen within a minute is written over the next
- * minute at `maxPerFlush` per round, in small statements with a turn of the
- * event loop between them (on PGlite a statement runs on the main thread).
+ * minutes, each round at most `maxPerFlush` users and `roundMs` of time, in
+ * small statements with a turn of the event loop between them (on PGlite a
+ * statement runs on the main thread). A user seen again while waiting keeps
+ * one place in the queue, with the later time.
  */
 export class ActivityRecorder {
   /** Per organization: user -> when we last took note of them (no string building on the hot path). */
@@ -29,6 +38,7 @@ export class ActivityRecorder {
   private timer: NodeJS.Timeout | null = null;
   private readonly flushMs: number;
   private readonly maxPerFlush: number;
+  private readonly roundMs: number;
 
   constructor(
     private readonly store: Store,
@@ -36,6 +46,7 @@ export class ActivityRecorder {
   ) {
     this.flushMs = options.flushMs ?? 1000;
     this.maxPerFlush = options.maxPerFlush ?? 2000;
+    this.roundMs = options.roundMs ?? 50;
   }
 
   /** Called on the hot path: a map look-up, nothing else. */
@@ -64,14 +75,18 @@ export class ActivityRecorder {
     return n;
   }
 
-  /** Writes up to `max` pending users (all of them by default, as at shutdown); returns how many. */
-  async flush(max = Number.POSITIVE_INFINITY): Promise<number> {
+  /**
+   * Writes up to `max` pending users, stopping once `ms` have passed (all of
+   * them by default, as at shutdown); returns how many.
+   */
+  async flush(max = Number.POSITIVE_INFINITY, ms = Number.POSITIVE_INFINITY): Promise<number> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    const until = performance.now() + ms;
     let written = 0;
     try {
       for (const [orgId, waiting] of this.pending) {
-        while (waiting.size > 0 && written < max) {
+        while (waiting.size > 0 && written < max && performance.now() < until) {
           const chunk: { id: UserId; at: Date }[] = [];
           for (const [id, at] of waiting) {
             if (chunk.length === CHUNK || written + chunk.length >= max) break;
@@ -93,7 +108,10 @@ export class ActivityRecorder {
 
   private schedule(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => void this.flush(this.maxPerFlush).catch(() => {}), this.flushMs);
+    this.timer = setTimeout(
+      () => void this.flush(this.maxPerFlush, this.roundMs).catch(() => {}),
+      this.flushMs,
+    );
     this.timer.unref();
   }
 

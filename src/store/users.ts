@@ -49,7 +49,6 @@ export async function deleteUser(tx: Db, orgId: OrgId, id: UserId): Promise<void
   await tx.delete(t.users).where(and(eq(t.users.orgId, orgId), eq(t.users.id, id)));
 }
 
-/** Records "last active"; at most once a minute per user, so it is cheap to call on every check. */
 /** Sets each user's last activity, unless a later one within the minute is already recorded (by another server). */
 export async function touchLastActive(
   db: Db,

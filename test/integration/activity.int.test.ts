@@ -50,4 +50,21 @@ describeBackends("last active", (store) => {
       assert.equal(new Date(row.lastActiveAt!).getTime(), t0 + i * 1000, row.email);
     }
   });
+
+  test("a round stops writing once its time is spent, a statement at a time, and leaves the rest queued", async () => {
+    const org = await newOrg(store());
+    const users = [];
+    for (let i = 0; i < 250; i++)
+      users.push((await inviteUser(org.ctx(), { email: `round${i}@x.test` })).value.user);
+    const recorder = new ActivityRecorder(store(), { flushMs: 60_000 });
+    const t0 = Date.now();
+    for (const u of users) recorder.record(org.organization.id, u.id, t0);
+    // A round of 1 ms: a statement (100 users) starts within it, and the round ends once it is spent.
+    const first = await recorder.flush(Number.POSITIVE_INFINITY, 1);
+    assert.ok(first >= 100 && first < 250 && first % 100 === 0, `${first} written in the round`);
+    assert.equal(recorder.backlog, 250 - first);
+    assert.equal(await recorder.flush(), 250 - first);
+    const rows = (await exportUsers(store(), org.organization.id)).filter((u) => u.email.startsWith("round"));
+    assert.equal(rows.filter((u) => u.lastActiveAt).length, 250);
+  });
 });
