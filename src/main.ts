@@ -333,12 +333,17 @@ export async function serveWorkers(options: ServeOptions, workers: number): Prom
   };
 }
 
+/** At most this many check threads by default: each holds a copy of the index. */
+const AUTO_CHECK_THREADS = 4;
+
 /**
  * Check threads per server process, from `--check-threads` / ROSTER_CHECK_THREADS: a whole
- * number, or auto: one when the machine has more cores than server processes, else none.
+ * number, or auto: as many as the process has cores (the machine's over the server
+ * processes), up to 4, when that is more than one; else none.
  */
 export function checkThreadsFor(value: string, workers: number): number {
-  const n = value === "auto" ? (availableParallelism() > workers ? 1 : 0) : Number(value);
+  const cores = Math.floor(availableParallelism() / workers);
+  const n = value === "auto" ? (cores > 1 ? Math.min(cores, AUTO_CHECK_THREADS) : 0) : Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 64) {
     throw new Error(`--check-threads takes auto or a whole number from 0 to 64, not ${value}.`);
   }
@@ -361,7 +366,7 @@ function addServe(program: Command): void {
     )
     .option(
       "--check-threads <n>",
-      "threads answering batch checks beside each server process; auto: one when a core is spare (env ROSTER_CHECK_THREADS)",
+      "threads answering batch checks beside each server process; auto: one per core of the process, up to 4, when it has two or more (env ROSTER_CHECK_THREADS)",
       process.env.ROSTER_CHECK_THREADS ?? "auto",
     )
     .option("--demo", "also create the demo organization on first start")
@@ -386,7 +391,7 @@ change log; a worker that dies is restarted. Checks then use every core.
 
 Check threads hold a copy of the access index, following the same changes, and answer
 batch checks (parsing, validation, the checks themselves) beside the thread that serves
-HTTP; auto starts one when the machine has more cores than server processes.`,
+HTTP; auto starts one per core of each server process (up to 4) when it has two or more.`,
     )
     .action(
       async (opts: { port: string; host: string; workers: string; checkThreads: string; demo?: boolean }) => {
