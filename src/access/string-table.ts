@@ -24,6 +24,10 @@ export class StringTable {
   /** Slots in use: keys and deletion marks. */
   private used = 0;
   private readonly seed = randomInt(0x40000000);
+  /** getMany's hashes, kept between calls. */
+  private hashes = new Int32Array(0);
+  /** What getMany's advance reads saw: read by nobody, written so that they are not optimised away. */
+  touched = 0;
 
   constructor() {
     this.allocate(16);
@@ -34,13 +38,41 @@ export class StringTable {
   }
 
   get(key: string): number | undefined {
-    const h = this.hash(key);
+    const value = this.find(key, this.hash(key));
+    return value < 0 ? undefined : value;
+  }
+
+  /**
+   * Each key's value, or -1, into `out`: get() of every key, with the memory
+   * reads of all the keys overlapping. Looked up one after another, each
+   * key waits for its slot, then for the key stored there; here the slots
+   * and stored keys of the whole list are read first, in loops whose reads
+   * do not depend on each other, so the processor fetches many at once, and
+   * the look-ups then find them in its cache.
+   */
+  getMany(keys: readonly string[], out: Int32Array): void {
+    const n = keys.length;
+    if (this.hashes.length < n) this.hashes = new Int32Array(n);
+    const hashes = this.hashes;
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let i = 0; i < n; i++) hashes[i] = this.hash(keys[i]!);
+    let touched = 0;
+    for (let i = 0; i < n; i++) touched ^= slots[3 * (hashes[i]! & mask)] as number;
+    for (let i = 0; i < n; i++) touched ^= (slots[3 * (hashes[i]! & mask) + 1] as string).length;
+    // Kept in a field so that the reads above are not optimised away.
+    this.touched = touched;
+    for (let i = 0; i < n; i++) out[i] = this.find(keys[i]!, hashes[i]!);
+  }
+
+  /** The value of `key` (whose hash is `h`), or EMPTY. */
+  private find(key: string, h: number): number {
     const slots = this.slots;
     const mask = this.mask;
     for (let k = h & mask; ; k = (k + 1) & mask) {
       const at = 3 * k;
       const value = slots[at + 2] as number;
-      if (value === EMPTY) return undefined;
+      if (value === EMPTY) return EMPTY;
       if (value !== DELETED && slots[at] === h && slots[at + 1] === key) return value;
     }
   }

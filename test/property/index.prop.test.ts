@@ -315,6 +315,39 @@ function compare(s: OrgState, index: OrgIndex): void {
       `users of ${resource.id} with ${cap.key}`,
     );
   }
+  compareBatch(s, index);
+}
+
+/** A batch's look-ups and checks, made together, answer as the single ones (checked above against the resolver). */
+function compareBatch(s: OrgState, index: OrgIndex): void {
+  const keys = [...s.users.values()].flatMap((user) => [user.id, user.email, user.email.toUpperCase()]);
+  keys.push("nobody@example.test", "usr_nobody");
+  const found = new Int32Array(keys.length);
+  index.userIndexes(keys, found);
+  assert.deepEqual(
+    [...found],
+    keys.map((k) => index.userIndex(k) ?? -1),
+    "users looked up together",
+  );
+  const us: number[] = [];
+  const rs: number[] = [];
+  const bits: number[] = [];
+  for (const user of s.users.values()) {
+    for (const resource of s.resources.values()) {
+      for (const cap of s.types.get(resource.type)!.def.capabilities) {
+        us.push(index.userIndex(user.id)!);
+        rs.push(index.resourceIndex(resource.id)!);
+        bits.push(maskOf(s.types.get(resource.type)!, [cap.key]));
+      }
+    }
+  }
+  const out = new Uint8Array(us.length);
+  index.checkMany(Int32Array.from(us), Int32Array.from(rs), Int32Array.from(bits), us.length, out);
+  assert.deepEqual(
+    [...out],
+    us.map((u, i) => (index.check(u, rs[i]!, bits[i]!) ? 1 : 0)),
+    "checks made together",
+  );
 }
 
 test(`the index agrees with the naive resolver after every step (${RUNS} random sequences)`, () => {
