@@ -27,8 +27,8 @@ const TITLES: Record<number, string> = {
   409: "Conflict",
   413: "Payload too large",
   415: "Unsupported media type",
-  431: "Request header fields too large",
   429: "Too many requests",
+  431: "Request header fields too large",
   500: "Internal error",
   504: "Timeout",
 };
