@@ -38,8 +38,8 @@ export class StringTable {
   }
 
   get(key: string): number | undefined {
-    const value = this.find(key, this.hash(key));
-    return value < 0 ? undefined : value;
+    const at = this.slotOf(key, this.hash(key));
+    return at < 0 ? undefined : (this.slots[at + 2] as number);
   }
 
   /**
@@ -62,18 +62,21 @@ export class StringTable {
     for (let i = 0; i < n; i++) touched ^= (slots[3 * (hashes[i]! & mask) + 1] as string).length;
     // Kept in a field so that the reads above are not optimised away.
     this.touched = touched;
-    for (let i = 0; i < n; i++) out[i] = this.find(keys[i]!, hashes[i]!);
+    for (let i = 0; i < n; i++) {
+      const at = this.slotOf(keys[i]!, hashes[i]!);
+      out[i] = at < 0 ? -1 : (slots[at + 2] as number);
+    }
   }
 
-  /** The value of `key` (whose hash is `h`), or EMPTY. */
-  private find(key: string, h: number): number {
+  /** Where `key` (whose hash is `h`) is: the index of its slot's first element, or -1. */
+  private slotOf(key: string, h: number): number {
     const slots = this.slots;
     const mask = this.mask;
     for (let k = h & mask; ; k = (k + 1) & mask) {
       const at = 3 * k;
       const value = slots[at + 2] as number;
-      if (value === EMPTY) return EMPTY;
-      if (value !== DELETED && slots[at] === h && slots[at + 1] === key) return value;
+      if (value === EMPTY) return -1;
+      if (value !== DELETED && slots[at] === h && slots[at + 1] === key) return at;
     }
   }
 
@@ -107,20 +110,12 @@ export class StringTable {
   }
 
   delete(key: string): boolean {
-    const h = this.hash(key);
-    const slots = this.slots;
-    const mask = this.mask;
-    for (let k = h & mask; ; k = (k + 1) & mask) {
-      const at = 3 * k;
-      const value = slots[at + 2] as number;
-      if (value === EMPTY) return false;
-      if (value !== DELETED && slots[at] === h && slots[at + 1] === key) {
-        slots[at + 1] = "";
-        slots[at + 2] = DELETED;
-        this.live--;
-        return true;
-      }
-    }
+    const at = this.slotOf(key, this.hash(key));
+    if (at < 0) return false;
+    this.slots[at + 1] = "";
+    this.slots[at + 2] = DELETED;
+    this.live--;
+    return true;
   }
 
   private hash(key: string): number {
