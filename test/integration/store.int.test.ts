@@ -14,6 +14,7 @@ import {
   rows,
   tables,
 } from "../../src/store/index.ts";
+import { describeBackends } from "../support/backends.ts";
 import { newOrg } from "../support/org.ts";
 
 describe("PGlite data folder", () => {
@@ -106,5 +107,22 @@ describe("planner statistics on PGlite (no autovacuum there)", () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describeBackends("raw rows", (store) => {
+  // What a raw query returns is the same on both backends: dates, times, intervals and arrays
+  // of them as PostgreSQL's text, as drizzle reads them, in a transaction too.
+  const query = sql`select timestamptz '2026-12-03 08:00:00+00' as at, date '2026-12-03' as day,
+    interval '90 minutes' as span, array[timestamptz '2026-12-03 08:00:00+00'] as ats`;
+  const expected = {
+    at: "2026-12-03 08:00:00+00",
+    day: "2026-12-03",
+    span: "01:30:00",
+    ats: '{"2026-12-03 08:00:00+00"}',
+  };
+  test("read dates, times, intervals and arrays of them as PostgreSQL's text, in a transaction too", async () => {
+    assert.deepEqual((await rows(store().db, query))[0], expected);
+    assert.deepEqual(await store().transaction(async (tx) => (await rows(tx, query))[0]), expected);
   });
 });
