@@ -297,7 +297,7 @@ try {
       [
         "server CPU per single check",
         `${result.serverCpuPerSingleCheckUs} µs`,
-        "the same on a busy machine; 1e6 / it bounds one core's checks/s",
+        "moves less than checks/s on a busy machine; 1e6 / it bounds one core's checks/s",
       ],
       ["server CPU per check in a batch", `${result.serverCpuPerBatchedCheckUs} µs`, ""],
       [

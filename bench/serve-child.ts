@@ -39,8 +39,8 @@ function cpuTime(): number {
 }
 
 // The bench talks to this process on stdin, one command per line:
-//   cpu            prints the server's CPU time so far ("cpu <µs>"): CPU per request reads the
-//                  same on a busy machine, where requests per second do not;
+//   cpu            prints the server's CPU time so far ("cpu <µs>"): CPU per request moves
+//                  less than requests per second on a busy machine;
 //   profile        starts a V8 CPU profile (of this process only), then prints "profiling";
 //   save <file>    stops it and writes it to <file> (open it in Chrome's DevTools), then prints "saved".
 let session: Session | null = null;
