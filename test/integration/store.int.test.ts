@@ -14,7 +14,7 @@ import {
   rows,
   tables,
 } from "../../src/store/index.ts";
-import { describeBackends } from "../support/backends.ts";
+import { describeBackends, pglite } from "../support/backends.ts";
 import { newOrg } from "../support/org.ts";
 
 describe("PGlite data folder", () => {
@@ -124,5 +124,28 @@ describeBackends("raw rows", (store) => {
   test("read dates, times, intervals and arrays of them as PostgreSQL's text, in a transaction too", async () => {
     assert.deepEqual((await rows(store().db, query))[0], expected);
     assert.deepEqual(await store().transaction(async (tx) => (await rows(tx, query))[0]), expected);
+  });
+});
+
+describe("PGlite on the server's thread", () => {
+  test("queued transactions let the event loop turn between their queries, so checks are answered meanwhile", async () => {
+    const store = await pglite.open();
+    try {
+      const done: number[] = [];
+      const writes = Array.from({ length: 10 }, (_, i) =>
+        store
+          .transaction(async (tx) => {
+            for (let q = 0; q < 3; q++) await rows(tx, sql`select ${q}::int as q`);
+          })
+          .then(() => done.push(i)),
+      );
+      // What an HTTP request waits for: the event loop's next turn.
+      const turned = await new Promise<number>((resolve) => setImmediate(() => resolve(done.length)));
+      await Promise.all(writes);
+      assert.equal(done.length, 10);
+      assert.ok(turned < 10, `the event loop turned only after ${turned} of 10 transactions`);
+    } finally {
+      await store.close();
+    }
   });
 });
