@@ -13,6 +13,7 @@ import {
 } from "../domain/index.ts";
 import { loadSnapshot, type Store } from "../store/index.ts";
 import { parseCsv } from "./csv.ts";
+import { CliError } from "./open.ts";
 
 export type OpenOrg = () => Promise<{ store: Store; orgId: OrgId; close(): Promise<void> }>;
 
@@ -30,17 +31,26 @@ const list = (v: string | undefined) =>
  *   memberships:  group, member (an email, or group:Name)
  *   rules:        subject (email or group:Name), type, resource (key, or * for all), role
  */
+/** What `read` returns; what it throws, as a CliError that says `what` (and why). */
+function attempt<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw new CliError(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 export function readImportFile(path: string): ImportData {
-  const text = readFileSync(path, "utf8");
+  const text = attempt(`cannot read ${path}`, () => readFileSync(path, "utf8"));
   if (path.toLowerCase().endsWith(".json") || text.trimStart().startsWith("{")) {
-    const data = JSON.parse(text) as ImportData;
+    const data = attempt(`${path} is not valid JSON`, () => JSON.parse(text) as ImportData);
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
-      throw new Error("a JSON import is an object with users, groups, memberships and/or rules");
+      throw new CliError("a JSON import is an object with users, groups, memberships and/or rules");
     }
     return data;
   }
-  const [header, ...rows] = parseCsv(text);
-  if (!header) throw new Error("the CSV file is empty");
+  const [header, ...rows] = attempt(`${path} is not valid CSV`, () => parseCsv(text));
+  if (!header) throw new CliError("the CSV file is empty");
   const cols = header.map((h) => h.trim());
   const at = (row: string[], name: string) => {
     const i = cols.findIndex((c) => c.toLowerCase() === name.toLowerCase());
@@ -93,7 +103,7 @@ export function readImportFile(path: string): ImportData {
       })),
     };
   }
-  throw new Error(
+  throw new CliError(
     `cannot tell what this CSV holds from its header (${cols.join(", ")}): see roster import --help for the columns`,
   );
 }
@@ -158,12 +168,12 @@ Examples:
           console.log(
             `${plan.steps.length} changes, ${plan.unchanged} already as in the file, ${plan.problems.length} problems (dry run: nothing written)`,
           );
-          process.exitCode = plan.problems.length > 0 ? 1 : 0;
+          process.exitCode = plan.problems.length > 0 ? 2 : 0;
           return;
         }
         if (plan.problems.length > 0) {
           console.error(`${plan.problems.length} problems: nothing was written.`);
-          process.exitCode = 1;
+          process.exitCode = 2;
           return;
         }
         const result = await importData(

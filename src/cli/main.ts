@@ -184,10 +184,8 @@ Examples:
 /** What the user sees of a failure, and the exit status. */
 function report(e: unknown): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2; // commander printed it already
-  if (isRosterError(e)) {
+  if (isRosterError(e) || e instanceof CliError) {
     process.stderr.write(`error: ${e.message} (${e.code})\n`);
-  } else if (e instanceof CliError) {
-    process.stderr.write(`error: ${e.message}\n`);
   } else {
     const message = e instanceof Error ? e.message : String(e);
     process.stderr.write(`error: ${message.split("\n")[0]}\n`);

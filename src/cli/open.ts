@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { fail, type Organization, type OrgId } from "../domain/index.ts";
+import { type ErrorCode, fail, type Organization, type OrgId } from "../domain/index.ts";
 import { findOrganization, listOrganizations, openStore, type Store } from "../store/index.ts";
 
 /** The options every subcommand shares, set on the program. */
@@ -11,9 +11,15 @@ export type GlobalOptions = {
   readonly org?: string;
 };
 
-/** A failure of the command line itself (not of Roster's rules): printed as `error: <message>`, exit 2. */
+/** A failure of the command line itself (not of Roster's rules): printed as `error: <message> (<code>)`, exit 2. */
 export class CliError extends Error {
   override readonly name = "CliError";
+  constructor(
+    message: string,
+    readonly code: ErrorCode = "request.invalid",
+  ) {
+    super(message);
+  }
 }
 
 export function globalsOf(cmd: Command): GlobalOptions {

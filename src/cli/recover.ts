@@ -58,7 +58,7 @@ Example:
     .action(async (email: string, opts: { url: string }, cmd: Command) => {
       const link = await withOrg(globalsOf(cmd), "password-link", async (store, org) => {
         const user = await findUserByEmail(store.db, org.id, email);
-        if (!user) throw new CliError(`no user ${email} in ${org.slug}`);
+        if (!user) throw new CliError(`no user ${email} in ${org.slug}`, "user.not_found");
         return createPasswordLink(
           { store, orgId: org.id, actor: SYSTEM_ACTOR, authority: { kind: "owner" }, requestId: "cli" },
           { userId: user.id, purpose: "set_password", baseUrl: opts.url.replace(/\/+$/, ""), email: false },

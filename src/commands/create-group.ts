@@ -1,5 +1,6 @@
 import {
   assertCustomGroupsAllowed,
+  checkNotify,
   checkText,
   fail,
   type Group,
@@ -26,13 +27,6 @@ export type CreateGroupInput = {
   /** The identity provider's id of the group (SCIM `externalId`). */
   readonly externalId?: string | null;
 };
-
-export function checkNotify(notify: string): NotifySetting {
-  if (notify !== "none" && notify !== "email") {
-    fail("group.invalid", `Unknown notification setting "${notify}": none or email.`, { field: "notify" });
-  }
-  return notify;
-}
 
 /**
  * Creates a custom group (enterprise plan). A delegate's groups carry their

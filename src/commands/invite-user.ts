@@ -1,4 +1,13 @@
-import { type Attributes, fail, type GroupId, newId, type OrgRole, type User } from "../domain/index.ts";
+import {
+  type Attributes,
+  checkRole,
+  checkUserFields,
+  fail,
+  type GroupId,
+  newId,
+  type OrgRole,
+  type User,
+} from "../domain/index.ts";
 import { insertUser, updateUser } from "../store/index.ts";
 import {
   type CommandContext,
@@ -10,7 +19,7 @@ import {
   type Work,
 } from "./context.ts";
 import { addMembers, loadGroup } from "./memberships.ts";
-import { administratorsGroupId, assertEmailFree, checkRole, checkUserFields } from "./users.ts";
+import { administratorsGroupId, assertEmailFree } from "./users.ts";
 
 export type InviteUserInput = {
   readonly email: string;

@@ -1,8 +1,8 @@
-import { fail, type OrgRole, type UserId } from "../domain/index.ts";
+import { checkRole, fail, type OrgRole, type UserId } from "../domain/index.ts";
 import { explicitUserMembers, transitiveUsers, updateUser } from "../store/index.ts";
 import { type CommandContext, requireAdmin, requireOwner, runCommand, type Work } from "./context.ts";
 import { addMembers, loadGroup, removeMembers } from "./memberships.ts";
-import { administratorsGroupId, checkRole, guardAdministrators, loadUser } from "./users.ts";
+import { administratorsGroupId, guardAdministrators, loadUser } from "./users.ts";
 
 /**
  * Sets a user's organization role. Admin means membership of Administrators,

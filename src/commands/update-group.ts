@@ -1,5 +1,6 @@
 import {
   assertNotSystemGroup,
+  checkNotify,
   checkText,
   fail,
   type Group,
@@ -8,7 +9,6 @@ import {
 } from "../domain/index.ts";
 import { findGroupByName, updateGroup as writeGroup } from "../store/index.ts";
 import { type CommandContext, requireGroupManagement, runCommand, type Work } from "./context.ts";
-import { checkNotify } from "./create-group.ts";
 import { notifyGroupMembers, whatGroupGives } from "./describe.ts";
 import { assertAdministratorsBounded, loadGroup } from "./memberships.ts";
 import { guardAdministrators } from "./users.ts";

@@ -1,4 +1,11 @@
-import { type Attributes, fail, type User, type UserId, type UserStatus } from "../domain/index.ts";
+import {
+  type Attributes,
+  checkUserFields,
+  fail,
+  type User,
+  type UserId,
+  type UserStatus,
+} from "../domain/index.ts";
 import { updateUser as writeUser } from "../store/index.ts";
 import {
   type CommandContext,
@@ -7,13 +14,7 @@ import {
   runCommand,
   type Work,
 } from "./context.ts";
-import {
-  assertEmailFree,
-  assertMayManageUser,
-  checkUserFields,
-  guardAdministrators,
-  loadUser,
-} from "./users.ts";
+import { assertEmailFree, assertMayManageUser, guardAdministrators, loadUser } from "./users.ts";
 
 export type UpdateUserInput = {
   readonly email?: string;

@@ -1,15 +1,4 @@
-import {
-  type Attributes,
-  assertAdministratorsRemain,
-  checkAttributes,
-  checkEmail,
-  checkText,
-  fail,
-  type GroupId,
-  type OrgRole,
-  type User,
-  type UserId,
-} from "../domain/index.ts";
+import { assertAdministratorsRemain, fail, type GroupId, type User, type UserId } from "../domain/index.ts";
 import {
   activeAdministrators,
   administratorsTree,
@@ -34,38 +23,6 @@ export async function assertEmailFree(tx: Db, w: Work, email: string, except?: U
   const other = await findUserByEmail(tx, w.org.id, email);
   if (other && other.id !== except)
     fail("user.email_taken", `${email} is already a user of this organization.`);
-}
-
-export type UserFields = {
-  readonly email?: string;
-  readonly firstName?: string;
-  readonly lastName?: string;
-  readonly externalId?: string | null;
-  readonly attributes?: Attributes;
-};
-
-/** Validates the editable fields of a user. */
-export function checkUserFields(f: UserFields): UserFields {
-  return {
-    ...(f.email !== undefined && { email: checkEmail(f.email) }),
-    ...(f.firstName !== undefined && {
-      firstName: checkText("user.invalid", "firstName", f.firstName, 100, true),
-    }),
-    ...(f.lastName !== undefined && {
-      lastName: checkText("user.invalid", "lastName", f.lastName, 100, true),
-    }),
-    ...(f.externalId !== undefined && {
-      externalId: f.externalId === null ? null : checkText("user.invalid", "externalId", f.externalId, 255),
-    }),
-    ...(f.attributes !== undefined && { attributes: checkAttributes(f.attributes) }),
-  };
-}
-
-export function checkRole(role: string): OrgRole {
-  if (role !== "owner" && role !== "admin" && role !== "member") {
-    fail("user.invalid", `Unknown organization role "${role}": owner, admin or member.`, { field: "role" });
-  }
-  return role;
 }
 
 /** Only administrators may change or remove an administrator (a user manager could otherwise take over one). */

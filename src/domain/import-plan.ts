@@ -1,8 +1,10 @@
 import { orgRole } from "./access.ts";
+import { RosterError } from "./errors.ts";
 import type { GroupId } from "./ids.ts";
 import { wouldCreateCycle } from "./invariants.ts";
 import type { Attributes, NotifySetting, OrgRole } from "./model.ts";
 import type { OrgState } from "./state.ts";
+import { checkNotify, checkRole, checkText, checkUserFields } from "./validate.ts";
 
 /**
  * Importing users, groups, memberships and rules: the difference a file would
@@ -113,6 +115,17 @@ export function planImport(state: OrgState, data: ImportData): ImportPlan {
   const edges = new Map<GroupId, GroupId[]>();
   for (const [p, cs] of state.groupMembers) edges.set(p, [...cs]);
   const planned = new Set<string>();
+  /** Runs the checks the commands will make of a row's values; what they refuse is a problem at `where`. */
+  const valid = (where: string, check: () => void): boolean => {
+    try {
+      check();
+      return true;
+    } catch (e) {
+      if (!(e instanceof RosterError)) throw e;
+      problems.push({ where, message: e.message });
+      return false;
+    }
+  };
 
   for (const [i, g] of (data.groups ?? []).entries()) {
     const key = g.name?.trim().toLowerCase();
@@ -120,6 +133,12 @@ export function planImport(state: OrgState, data: ImportData): ImportPlan {
       problems.push({ where: `groups[${i}]`, message: "a group needs a name" });
       continue;
     }
+    const checked = valid(`groups[${i}]`, () => {
+      checkText("group.invalid", "name", g.name, 100);
+      checkText("group.invalid", "description", g.description ?? "", 1000, true);
+      checkNotify(g.notify ?? "none");
+    });
+    if (!checked) continue;
     if (groupId(key)) {
       unchanged++;
       continue;
@@ -144,6 +163,12 @@ export function planImport(state: OrgState, data: ImportData): ImportPlan {
       problems.push({ where: `users[${i}]`, message: "a user needs an email" });
       continue;
     }
+    const { firstName, lastName, externalId, attributes, role } = u;
+    const checked = valid(`users[${i}]`, () => {
+      checkUserFields({ email, firstName, lastName, externalId, attributes });
+      if (role !== undefined) checkRole(role);
+    });
+    if (!checked) continue;
     const existing = usersByEmail.get(email.toLowerCase());
     if (!existing) {
       if (newUsers.has(email.toLowerCase())) {

@@ -1,5 +1,5 @@
 import { type ErrorCode, fail } from "./errors.ts";
-import type { Attributes } from "./model.ts";
+import type { Attributes, NotifySetting, OrgRole } from "./model.ts";
 
 /** Input checks shared by every surface (HTTP, SCIM, CLI): the schemas at the edge check shapes, these check meaning. */
 
@@ -63,4 +63,43 @@ export function checkAttributes(input: unknown): Attributes {
     out[key] = [...new Set(list as string[])];
   }
   return out;
+}
+
+export type UserFields = {
+  readonly email?: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly externalId?: string | null;
+  readonly attributes?: Attributes;
+};
+
+/** Validates the editable fields of a user. */
+export function checkUserFields(f: UserFields): UserFields {
+  return {
+    ...(f.email !== undefined && { email: checkEmail(f.email) }),
+    ...(f.firstName !== undefined && {
+      firstName: checkText("user.invalid", "firstName", f.firstName, 100, true),
+    }),
+    ...(f.lastName !== undefined && {
+      lastName: checkText("user.invalid", "lastName", f.lastName, 100, true),
+    }),
+    ...(f.externalId !== undefined && {
+      externalId: f.externalId === null ? null : checkText("user.invalid", "externalId", f.externalId, 255),
+    }),
+    ...(f.attributes !== undefined && { attributes: checkAttributes(f.attributes) }),
+  };
+}
+
+export function checkRole(role: string): OrgRole {
+  if (role !== "owner" && role !== "admin" && role !== "member") {
+    fail("user.invalid", `Unknown organization role "${role}": owner, admin or member.`, { field: "role" });
+  }
+  return role;
+}
+
+export function checkNotify(notify: string): NotifySetting {
+  if (notify !== "none" && notify !== "email") {
+    fail("group.invalid", `Unknown notification setting "${notify}": none or email.`, { field: "notify" });
+  }
+  return notify;
 }

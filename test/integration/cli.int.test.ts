@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -202,6 +202,27 @@ describe("the roster command line, on a PGlite data folder", () => {
     assert.ok(rows.some((r) => r[0] === "olivia.martin@acme.example" && r[4] === "owner"));
   });
 
+  test("import: a file with problems exits 2, in a dry run too, and a file it cannot read says so with a code", async () => {
+    const bad = join(dir, "bad.csv");
+    writeFileSync(
+      bad,
+      "email,firstName,lastName,role\nnew.one@acme.example,New,One,member\nbad-email,X,Y,member\n",
+    );
+    for (const dry of [["--dry-run"], []]) {
+      const r = await roster("import", bad, ...dry);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /problem: users\[1\]: "bad-email" is not an email address\./);
+    }
+    const users = await roster("export", "users", "--format", "csv");
+    assert.doesNotMatch(users.stdout, /new\.one@acme\.example/, "nothing was written");
+    const missing = await roster("import", join(dir, "missing.csv"));
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^error: cannot read .*missing\.csv: ENOENT.* \(request\.invalid\)\n$/);
+    writeFileSync(join(dir, "broken.json"), '{"users": [');
+    const broken = await roster("import", join(dir, "broken.json"));
+    assert.match(broken.stderr, /^error: .*broken\.json is not valid JSON: .* \(request\.invalid\)\n$/);
+  });
+
   test("token and password-link make what a lost first-start text held: a working token, a one-time link", async () => {
     const made = await roster("token", "recovery", "--scopes", "admin");
     assert.equal(made.code, 0, made.stderr);
@@ -220,7 +241,7 @@ describe("the roster command line, on a PGlite data folder", () => {
     assert.match(link.stdout, /^https:\/\/roster\.example\.com\/set-password#token=\S+\n$/);
     const unknown = await roster("password-link", "nobody@acme.example");
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /no user nobody@acme\.example/);
+    assert.match(unknown.stderr, /^error: no user nobody@acme\.example in demo \(user\.not_found\)\n$/);
     // The token works against the API.
     const store = await openStore({ dataDir });
     const api = await startApi(store);

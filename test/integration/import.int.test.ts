@@ -147,6 +147,33 @@ describeBackends("import", (store) => {
     assert.equal(await org.revision(), before);
   });
 
+  test("values the commands would refuse are problems of the plan, so a dry run shows them and nothing is written", async () => {
+    const org = await newOrg(store());
+    const data = readImportFile(
+      file(
+        "bad-values.csv",
+        "email,firstName,lastName,role\ngood@x.test,Good,One,member\nbad-email,X,Y,member\nzed@x.test,Zed,Z,king\n",
+      ),
+    );
+    const { state } = await loadSnapshot(store(), org.organization.id);
+    const plan = planImport(state, {
+      ...data,
+      groups: [{ name: "x".repeat(101) }, { name: "Ops", notify: "sms" as never }],
+    });
+    assert.deepEqual(
+      plan.problems.map((p) => `${p.where}: ${p.message}`),
+      [
+        "groups[0]: name is longer than 100 characters.",
+        'groups[1]: Unknown notification setting "sms": none or email.',
+        'users[1]: "bad-email" is not an email address.',
+        'users[2]: Unknown organization role "king": owner, admin or member.',
+      ],
+    );
+    const before = await org.revision();
+    await assert.rejects(importData(org.ctx(), plan, { chunk: 1 }), { code: "request.invalid" });
+    assert.equal(await org.revision(), before, "not even the good row is written");
+  });
+
   test("custom groups in an import need the enterprise plan", async () => {
     const org = await newOrg(store(), "team");
     const { state } = await loadSnapshot(store(), org.organization.id);
