@@ -162,7 +162,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // and serialised by Fastify's compiled serializer; batches are answered by checks.ts's
   // BatchAnswerer, on a check thread when one runs.
   await app.register(async (check) => {
-    check.addHook("preParsing", authenticateFirst(services.auth));
+    check.addHook("preParsing", authenticateFirst(services.auth, "check"));
     // Plain JSON.parse, without secure-json-parse's scan of every key: the check
     // schemas allow no other properties, so `__proto__` or `constructor` keys are refused by validation.
     check.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
@@ -179,7 +179,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   // Admin routes: zod schemas from src/contracts for validation, types and the OpenAPI document.
   await app.register(async (admin) => {
-    admin.addHook("preParsing", authenticateFirst(services.auth));
+    admin.addHook("preParsing", authenticateFirst(services.auth, "admin"));
     // JSON only (other media types answer 415), an empty body as none.
     const json = admin.getDefaultJsonParser("error", "error");
     admin.removeAllContentTypeParsers();

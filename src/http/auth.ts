@@ -16,6 +16,10 @@ declare module "fastify" {
     /** The request's caller, once asked for (see Authenticator.caller). */
     rosterCaller: Promise<Caller> | null;
   }
+  interface FastifyContextConfig {
+    /** The route takes the operator token only (see authenticateFirst). */
+    operatorOnly?: boolean;
+  }
 }
 
 /** Who is calling. Tokens name their organization; nothing crosses tenants but the operator. */
@@ -184,15 +188,23 @@ export class Authenticator {
 
 /**
  * A preParsing hook: the caller is known (401, or 403 for a missing CSRF
- * token) before the body is parsed or the request validated, so nobody
- * learns a route's schema, or that a body is malformed, without credentials.
+ * token), a token has the `scope` of the routes it calls, and an
+ * `operatorOnly` route is called by the operator (403 otherwise), all before
+ * the body is parsed or the request validated: nobody learns a route's
+ * schema, or that a body is malformed, without the credentials it takes.
  * Routes documented with `security: []` are public.
  */
-export function authenticateFirst(auth: Authenticator) {
+export function authenticateFirst(auth: Authenticator, scope: TokenScope) {
   return async (request: FastifyRequest, _reply: unknown, _payload: unknown): Promise<undefined> => {
     const security = (request.routeOptions.schema as { security?: unknown[] } | undefined)?.security;
     if (Array.isArray(security) && security.length === 0) return;
-    await auth.caller(request);
+    const caller = await auth.caller(request);
+    if (request.routeOptions.config.operatorOnly) {
+      if (caller.kind !== "operator")
+        throw new RosterError("auth.forbidden", "Only the operator token (ROSTER_OPERATOR_TOKEN) may.");
+    } else if (caller.kind === "token") {
+      requireScope(caller, scope);
+    }
   };
 }
 

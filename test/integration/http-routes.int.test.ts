@@ -312,7 +312,7 @@ describeBackends("HTTP: every route refuses whom it must", (store) => {
     assert.deepEqual(await fingerprint(), before);
   });
 
-  test("a check-only token checks, and is refused everything else with auth.forbidden", async () => {
+  test("a check-only token checks, and is refused everything else with auth.forbidden, before its body is read", async () => {
     const before = await fingerprint();
     for (const route of routes) {
       const key = `${route.method} ${route.path}`;
@@ -324,8 +324,19 @@ describeBackends("HTTP: every route refuses whom it must", (store) => {
       }
       assert.equal(res.status, 403, `${key}: ${res.text}`);
       assert.equal(res.code, "auth.forbidden", key);
+      if (requestFor(route, ids).body === undefined) continue;
+      const malformed = await send(route, { authorization: `Bearer ${checkToken}` }, true);
+      assert.deepEqual(
+        [malformed.status, malformed.code],
+        [403, "auth.forbidden"],
+        `${key}: ${malformed.text}`,
+      );
     }
     assert.deepEqual(await fingerprint(), before);
+    // Only the operator creates organizations: an admin token is refused before its body is read too.
+    const create = routes.find((r) => `${r.method} ${r.path}` === "POST /api/v1/organizations")!;
+    const res = await send(create, { authorization: `Bearer ${a.token}` }, true);
+    assert.deepEqual([res.status, res.code], [403, "auth.forbidden"], res.text);
   });
 
   test("another organization's admin token finds none of this organization's ids and sees none of its data", async () => {

@@ -16,6 +16,7 @@ export function organizationRoutes(root: FastifyInstance, s: Services): void {
   app.post(
     "/api/v1/organizations",
     {
+      config: { operatorOnly: true },
       schema: {
         tags: ["organizations"],
         summary:
@@ -42,9 +43,6 @@ export function organizationRoutes(root: FastifyInstance, s: Services): void {
       },
     },
     async (request, reply) => {
-      const caller = await s.auth.caller(request);
-      if (caller.kind !== "operator")
-        throw new RosterError("auth.forbidden", "Only the operator token creates organizations.");
       const actor = { kind: "operator", id: null, label: "operator" } as const;
       const created = await createOrganization(s.store, request.body, actor);
       const token = await createToken(
