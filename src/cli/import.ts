@@ -11,6 +11,7 @@ import {
   type OrgRole,
   planImport,
 } from "../domain/index.ts";
+import { FORMULA } from "../queries/index.ts";
 import { loadSnapshot, type Store } from "../store/index.ts";
 import { parseCsv } from "./csv.ts";
 import { CliError } from "./open.ts";
@@ -54,7 +55,9 @@ export function readImportFile(path: string): ImportData {
   const cols = header.map((h) => h.trim());
   const at = (row: string[], name: string) => {
     const i = cols.findIndex((c) => c.toLowerCase() === name.toLowerCase());
-    return i < 0 ? undefined : row[i]?.trim();
+    const value = i < 0 ? undefined : row[i]?.trim();
+    // An export writes a formula-like text after a ' (queries/csv.ts): read back as it was.
+    return value?.startsWith("'") && FORMULA.test(value.slice(1)) ? value.slice(1) : value;
   };
   const has = (...names: string[]) =>
     names.every((n) => cols.some((c) => c.toLowerCase() === n.toLowerCase()));

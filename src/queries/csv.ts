@@ -3,14 +3,19 @@
  * ends, a field is quoted when it holds a comma, a quote, CR or LF (or starts
  * or ends with a space, which spreadsheets would trim), and quotes inside are
  * doubled. Lists are joined with ";" (the import reads them back that way);
- * objects are written as JSON; null and undefined as an empty field.
+ * objects are written as JSON; null and undefined as an empty field. A text
+ * that a spreadsheet would run as a formula (it starts with =, +, -, @, a tab
+ * or CR) is written after a ' (OWASP's advice), which the import drops again.
  */
 
 export type Row = Readonly<Record<string, unknown>>;
 
+/** What a spreadsheet takes for the start of a formula. */
+export const FORMULA = /^[=+\-@\t\r]/;
+
 function cell(value: unknown): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "string") return value;
+  if (typeof value === "string") return FORMULA.test(value) ? `'${value}` : value;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
     return String(value);
   }

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { parseCsv } from "../../src/cli/csv.ts";
+import { readImportFile } from "../../src/cli/import.ts";
 import {
   addGroupMembers,
   createDelegation,
@@ -371,4 +375,25 @@ test("toCsv quotes commas, quotes, line breaks and edge spaces; joins lists; wri
   assert.equal(toCsv([]), "");
   assert.equal(toCsv([], ["a", "b"]), "a,b\r\n");
   assert.deepEqual(parseCsv(csv)[2], ["two\nlines", " padded", "", "", "a,b", "false", "0"]);
+});
+
+test("a text a spreadsheet would run as a formula is written after a ', and the import reads it back as it was", () => {
+  const names = ['=HYPERLINK("http://x","a")', "+1", "-x", "@SUM(A1)", "\tTab", "plain", "'quoted"];
+  const csv = toCsv(
+    names.map((firstName, i) => ({ email: `u${i}@x.test`, firstName, lastName: -5 })),
+    ["email", "firstName", "lastName"],
+  );
+  const cells = parseCsv(csv).slice(1);
+  assert.deepEqual(
+    cells.map((r) => r[1]),
+    ['\'=HYPERLINK("http://x","a")', "'+1", "'-x", "'@SUM(A1)", "'\tTab", "plain", "'quoted"],
+  );
+  assert.ok(
+    cells.every((r) => r[2] === "-5"),
+    "numbers are numbers",
+  );
+  const dir = mkdtempSync(join(tmpdir(), "roster-csv-"));
+  writeFileSync(join(dir, "users.csv"), csv);
+  const back = readImportFile(join(dir, "users.csv")).users!.map((u) => u.firstName);
+  assert.deepEqual(back, ['=HYPERLINK("http://x","a")', "+1", "-x", "@SUM(A1)", "\tTab", "plain", "'quoted"]);
 });
