@@ -112,7 +112,8 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   const known = isRosterError(error) ? error : translate(error);
   if (known instanceof RosterError) {
     const status = STATUS[known.kind];
-    if (known.kind === "rate_limited") reply.header("retry-after", "60");
+    if (known.kind === "rate_limited")
+      reply.header("retry-after", String(known.details?.retryAfterSeconds ?? 60));
     if (known.kind === "unauthenticated") reply.header("www-authenticate", 'Bearer realm="roster"');
     void reply
       .status(status)

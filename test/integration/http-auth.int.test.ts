@@ -30,7 +30,7 @@ function browser(api: TestApi) {
       if (typeof set === "string") cookie = set.split(";")[0]!;
       const json = res.body ? JSON.parse(res.body) : undefined;
       if (json?.csrfToken) csrf = json.csrfToken;
-      return { status: res.statusCode, body: json, setCookie: set };
+      return { status: res.statusCode, body: json, setCookie: set, retryAfter: res.headers["retry-after"] };
     },
   };
 }
@@ -139,6 +139,10 @@ describeBackends("HTTP: console sessions", (store: () => Store) => {
       password: "a good long password",
     });
     assert.deepEqual([limited.status, limited.body.code], [429, "rate.limited"]);
+    // The header and the message name the same wait: until the first failure leaves the 15 minutes.
+    const seconds = Number(limited.retryAfter);
+    assert.ok(seconds > 890 && seconds <= 900, `retry-after: ${limited.retryAfter}`);
+    assert.match(limited.body.detail, /try again in 15 minutes/);
   });
 
   test("a person in two organizations signs in once and switches; each organization sees only its own data", async () => {

@@ -44,9 +44,13 @@ class SignInLimiter {
     const recent = (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs);
     this.failures.set(key, recent);
     if (recent.length >= this.max) {
+      // Until the failure that fills the window leaves it.
+      const seconds = Math.ceil((recent[recent.length - this.max]! + this.windowMs - now) / 1000);
+      const wait = seconds > 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
       throw new RosterError(
         "rate.limited",
-        "Too many failed sign-ins: wait 15 minutes, or reset your password.",
+        `Too many failed sign-ins: try again in ${wait}, or reset your password.`,
+        { retryAfterSeconds: seconds },
       );
     }
   }
