@@ -87,9 +87,11 @@ function translate(
         params?: { issue?: { path?: unknown[] }; additionalProperty?: string; allowedValues?: unknown[] };
       }[]
     ).map((v) => ({ path: v.instancePath ?? "", message: ajvMessage(v.message, v.params) }));
+    // What was validated: the body, or the query of a GET.
+    const part = error.validationContext === "querystring" ? "query" : (error.validationContext ?? "body");
     return new RosterError(
       "request.invalid",
-      `Invalid request: ${issues.map((i) => `${i.path || "body"} ${i.message}`).join("; ")}`,
+      `Invalid request: ${issues.map((i) => `${i.path || part} ${i.message}`).join("; ")}`,
       {
         issues,
       },

@@ -284,6 +284,12 @@ for (const checkThreads of [0, 1]) {
         checks: [{ user: "a" }],
       });
       assert.equal(missing.body.detail, "Invalid request: /checks/0 must have required property 'resource'");
+      // A GET's parameters are its query: the detail says so.
+      for (const route of ["effective", "explain", "filter", "users"]) {
+        const noResource = await api.call(org.token, "GET", `/api/v1/access/${route}?user=alice@x.test`);
+        assert.equal(noResource.status, 400, noResource.text);
+        assert.match(noResource.body.detail, /^Invalid request: query must have required property '\w+'$/);
+      }
       const big = await api.call(org.token, "POST", "/api/v1/access/check/batch", {
         checks: [{ user: "x".repeat(2_000_000), resource: "r", capability: "c" }],
       });
