@@ -9,7 +9,7 @@ import {
   TOKEN_SCOPES,
   type TokenScope,
 } from "../domain/index.ts";
-import { findToken, insertToken, revokeToken as markRevoked, serverKey } from "../store/index.ts";
+import { findToken, insertToken, listTokens, revokeToken as markRevoked, serverKey } from "../store/index.ts";
 import { type CommandContext, requireAdmin, runCommand } from "./context.ts";
 
 /** Creates an API token of the organization; the token itself is returned once and never stored in clear. */
@@ -26,6 +26,14 @@ export async function createToken(
   return runCommand(ctx, async (w) => {
     requireAdmin(w);
     const name = checkText("request.invalid", "name", input.name, 100);
+    // The audit names a token's actions by its name: two live tokens may not share one.
+    const live = await listTokens(w.tx, w.org.id);
+    if (live.some((t) => t.revokedAt === null && t.name.toLowerCase() === name.toLowerCase())) {
+      fail(
+        "token.name_taken",
+        `A token named ${name} exists: choose another name, or revoke that one first.`,
+      );
+    }
     const scopes = [...new Set(input.scopes)];
     if (scopes.length === 0 || scopes.some((s) => !TOKEN_SCOPES.includes(s))) {
       fail("request.invalid", `Scopes are some of ${TOKEN_SCOPES.join(", ")}.`, { field: "scopes" });

@@ -68,6 +68,7 @@ export const ERROR_CODES = {
   "rate.limited": "rate_limited",
   "store.locked": "conflict",
   "token.not_found": "not_found",
+  "token.name_taken": "conflict",
   "route.not_found": "not_found",
   "auth.csrf": "forbidden",
   "auth.invalid_credentials": "unauthenticated",

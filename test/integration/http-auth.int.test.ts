@@ -248,4 +248,23 @@ describeBackends("HTTP: a token revoked on another server", (store: () => Store)
     // Within the cache time, give or take a lookup on a busy machine.
     assert.ok(took <= CACHE_MS * 2, `refused ${took} ms after its revocation (cache ${CACHE_MS} ms)`);
   });
+
+  test("two live tokens may not share a name (the audit names a token's actions by it); a revoked one's is free", async () => {
+    const org = await api.newOrg();
+    const first = await api.call(org.token, "POST", "/api/v1/tokens", { name: "Checker", scopes: ["check"] });
+    assert.equal(first.status, 201, first.text);
+    const before = (await api.call(org.token, "GET", "/api/v1/tokens")).body.tokens.length;
+    const again = await api.call(org.token, "POST", "/api/v1/tokens", {
+      name: "checker ",
+      scopes: ["admin"],
+    });
+    assert.deepEqual([again.status, again.body.code], [409, "token.name_taken"], again.text);
+    assert.equal((await api.call(org.token, "GET", "/api/v1/tokens")).body.tokens.length, before);
+    assert.equal((await api.call(org.token, "DELETE", `/api/v1/tokens/${first.body.id}`)).status, 200);
+    const reused = await api.call(org.token, "POST", "/api/v1/tokens", {
+      name: "Checker",
+      scopes: ["check"],
+    });
+    assert.equal(reused.status, 201, reused.text);
+  });
 });

@@ -97,6 +97,7 @@ export const WORDING: Readonly<Record<string, Wording>> = {
   "rate.limited": DETAIL,
   "store.locked": "The database is busy with another process: try again in a moment.",
   "token.not_found": "That token does not exist (it may have been revoked).",
+  "token.name_taken": "A token with that name exists: choose another name, or revoke that one first.",
   "route.not_found": "The console asked the server for something it does not know: reload the page.",
   "auth.csrf": "Your session could not be confirmed: reload the page and try again.",
   "auth.invalid_credentials": "Wrong email or password.",

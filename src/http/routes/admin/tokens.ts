@@ -7,7 +7,7 @@ import { listOrganizationTokens } from "../../../queries/index.ts";
 import type { Services } from "../../services.ts";
 import { adminContext, adminOrg, written } from "./context.ts";
 
-const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
+const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
 
 export function tokenRoutes(root: FastifyInstance, s: Services): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
