@@ -11,6 +11,7 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { $ZodType } from "zod/v4/core";
 import { RosterError } from "../domain/index.ts";
 import { authenticateFirst } from "./auth.ts";
@@ -22,6 +23,19 @@ import { authRoutes } from "./routes/auth.ts";
 import { checkRoutes } from "./routes/check.ts";
 import { scimRoutes } from "./routes/scim/index.ts";
 import type { Services } from "./services.ts";
+
+/**
+ * The admin routes' validator: zod's, refusing a body's unknown properties
+ * (400 request.invalid) rather than dropping them, so that a misspelt field
+ * (`firstname` for `firstName`) is not lost without a word, as the check
+ * routes' schemas already refuse them. Nested objects keep zod's default.
+ */
+const strictBodies: typeof validatorCompiler = (route) =>
+  validatorCompiler(
+    route.httpPart === "body" && route.schema instanceof z.ZodObject
+      ? { ...route, schema: route.schema.strict() }
+      : route,
+  );
 
 export type AppOptions = {
   readonly logger?: boolean | object;
@@ -184,7 +198,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     const json = admin.getDefaultJsonParser("error", "error");
     admin.removeAllContentTypeParsers();
     admin.addContentTypeParser("application/json", { parseAs: "string" }, jsonBody(json));
-    admin.setValidatorCompiler(validatorCompiler);
+    admin.setValidatorCompiler(strictBodies);
     admin.setSerializerCompiler(serializerCompiler);
     adminRoutes(admin, services);
     authRoutes(admin, services, { ...(options.publicUrl && { publicUrl: options.publicUrl }) });

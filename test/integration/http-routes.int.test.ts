@@ -13,7 +13,11 @@ import { OPERATOR_TOKEN, startApi, type TestApi } from "../support/http.ts";
  */
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-type Route = { method: Method; path: string };
+type Route = {
+  method: Method;
+  path: string /** The OpenAPI document gives it a request body. */;
+  body: boolean;
+};
 type Ids = Record<
   "user" | "group" | "app" | "dataset" | "rule" | "role" | "filter" | "delegation" | "token",
   string
@@ -208,7 +212,11 @@ describeBackends("HTTP: every route refuses whom it must", (store) => {
     api = await startApi(store());
     const doc = (await api.call(null, "GET", "/api/openapi.json")).body;
     routes = Object.entries<Record<string, unknown>>(doc.paths).flatMap(([path, ops]) =>
-      Object.keys(ops).map((m) => ({ method: m.toUpperCase() as Method, path })),
+      Object.entries<{ requestBody?: unknown }>(ops as never).map(([m, op]) => ({
+        method: m.toUpperCase() as Method,
+        path,
+        body: op.requestBody !== undefined,
+      })),
     );
     a = await api.newOrg();
     b = await api.newOrg();
@@ -282,6 +290,29 @@ describeBackends("HTTP: every route refuses whom it must", (store) => {
       assert.equal(res.status, 401, `${key}: ${res.text}`);
       assert.equal(res.code, "auth.unauthenticated", key);
     }
+    assert.deepEqual(await fingerprint(), before);
+  });
+
+  test("a property no route knows, in any body, is refused with request.invalid, naming it, and nothing is written", async () => {
+    const before = await fingerprint();
+    let objects = 0;
+    for (const route of routes) {
+      const key = `${route.method} ${route.path}`;
+      const { query, body } = requestFor(route, ids);
+      if (OPERATOR.has(key) || !route.body || typeof body !== "object" || Array.isArray(body)) continue;
+      objects++;
+      const res = await api.app.inject({
+        method: route.method,
+        url: urlFor(route, ids, query),
+        headers: { authorization: `Bearer ${a.token}`, "content-type": "application/json" },
+        payload: JSON.stringify({ ...body, colour: "red" }),
+      });
+      assert.equal(res.statusCode, 400, `${key}: ${res.statusCode} ${res.body}`);
+      const problem = JSON.parse(res.body);
+      assert.equal(problem.code, "request.invalid", `${key}: ${res.body}`);
+      assert.match(problem.detail, /colour/, key);
+    }
+    assert.ok(objects >= 30, `${objects} routes take an object body`);
     assert.deepEqual(await fingerprint(), before);
   });
 
@@ -376,7 +407,7 @@ describeBackends("HTTP: every route refuses whom it must", (store) => {
     assert.deepEqual(await fingerprint(), before);
     // The same session with its token may write.
     const ok = await send(
-      { method: "PATCH", path: "/api/v1/groups/{id}" },
+      { method: "PATCH", path: "/api/v1/groups/{id}", body: true },
       { cookie: owner.cookie, "x-csrf-token": owner.csrf },
     );
     assert.equal(ok.status, 200, ok.text);
