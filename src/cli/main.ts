@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { isRosterError } from "../domain/index.ts";
 import { migrationState, organizationSummaries } from "../queries/index.ts";
+import { listOrganizations } from "../store/index.ts";
 import { registerAccessCommands } from "./access.ts";
 import { createDemoOrganization } from "./demo.ts";
 import { registerExport } from "./export.ts";
@@ -110,7 +111,9 @@ Examples:
       try {
         const d = await createDemoOrganization(store, { slug: opts.slug });
         const { allowed, denied, filtered } = d.examples;
-        const org = g.databaseUrl ? ` --org ${d.organization.slug}` : "";
+        // The commands below pick the only organization by themselves; with others beside it, they need --org.
+        const alone = (await listOrganizations(store.db)).length === 1;
+        const org = alone ? "" : ` --org ${d.organization.slug}`;
         const lines = [
           `Created ${d.organization.name} (slug ${d.organization.slug}, ${d.organization.plan} plan, id ${d.organization.id}) in ${describeBackend(g)}, revision ${d.revision}.`,
           "",

@@ -75,6 +75,7 @@ describe("the roster command line, on a PGlite data folder", () => {
     assert.match(r.stdout, /Created Acme Retail \(slug demo, enterprise plan/);
     assert.match(r.stdout, /admin \(owner\): +olivia\.martin@acme\.example/);
     assert.match(r.stdout, /deactivated: +henry\.jackson@acme\.example/);
+    assert.match(r.stdout, /^ {2}roster check camille/m, "alone in the folder, the tour needs no --org");
     const again = await roster("demo");
     assert.equal(again.code, 2);
     assert.match(
@@ -253,6 +254,15 @@ describe("the roster command line, on a PGlite data folder", () => {
       await api.close();
       await store.close();
     }
+  });
+
+  test("beside another organization, the demo's tour names its own with --org, and its commands work", async () => {
+    const r = await roster("demo", "--slug", "demo-2");
+    assert.equal(r.code, 0, r.stderr);
+    const line = r.stdout.split("\n").find((l) => l.includes("roster --org demo-2 check"));
+    assert.ok(line, r.stdout);
+    const tried = await roster(...line.trim().split(/\s+/).slice(1));
+    assert.equal(tried.code, 0, tried.stderr);
   });
 });
 
