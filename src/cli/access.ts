@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { OrgIndex } from "../access/index.ts";
 import {
+  aType,
   type CompiledType,
   type Contribution,
   type EffectiveFilter,
@@ -52,7 +53,7 @@ function findResource(state: OrgState, index: OrgIndex, arg: string, type?: stri
   const byId = state.resources.get(arg as Resource["id"]);
   if (byId) {
     if (type !== undefined && byId.type !== type) {
-      fail("resource.type_mismatch", `${arg} is ${resourceLabel(byId)}, not a ${type}.`);
+      fail("resource.type_mismatch", `${arg} is ${resourceLabel(byId)}, not ${aType(type)}.`);
     }
     return byId;
   }

@@ -1,4 +1,4 @@
-import { checkText, fail, newId, ORGANIZATION_TYPE, type Resource } from "../domain/index.ts";
+import { aType, checkText, fail, newId, ORGANIZATION_TYPE, type Resource } from "../domain/index.ts";
 import { findResourceByKey, insertResource } from "../store/index.ts";
 import { loadType } from "./catalog.ts";
 import { type CommandContext, requireAdmin, runCommand } from "./context.ts";
@@ -15,7 +15,7 @@ export async function createResource(ctx: CommandContext, input: CreateResourceI
     const key = checkText("resource.invalid", "key", input.key, 200);
     const name = checkText("resource.invalid", "name", input.name, 200);
     if (await findResourceByKey(w.tx, w.org.id, type.def.key, key)) {
-      fail("resource.key_taken", `A ${type.def.key} with key ${key} exists.`, { key });
+      fail("resource.key_taken", `${aType(type.def.key, true)} with key ${key} exists.`, { key });
     }
     const resource: Resource = { id: newId("resource"), type: type.def.key, key, name, createdAt: w.now };
     await insertResource(w.tx, w.org.id, resource);

@@ -1,4 +1,11 @@
-import { checkText, fail, ORGANIZATION_TYPE, type Resource, type ResourceId } from "../domain/index.ts";
+import {
+  aType,
+  checkText,
+  fail,
+  ORGANIZATION_TYPE,
+  type Resource,
+  type ResourceId,
+} from "../domain/index.ts";
 import {
   findResourceByKey,
   deleteResource as removeResource,
@@ -23,7 +30,8 @@ export async function updateResource(
     };
     if (after.key === before!.key && after.name === before!.name) return { resource: before! };
     const other = await findResourceByKey(w.tx, w.org.id, after.type, after.key);
-    if (other && other.id !== id) fail("resource.key_taken", `A ${after.type} with key ${after.key} exists.`);
+    if (other && other.id !== id)
+      fail("resource.key_taken", `${aType(after.type, true)} with key ${after.key} exists.`);
     await writeResource(w.tx, w.org.id, after);
     w.emit({ type: "resource.updated", resource: after });
     w.audit({

@@ -114,6 +114,12 @@ export const QUERY_CAPABILITY = "query";
 export const DATASET_TYPE = "dataset";
 
 /** Validates a type definition: unique keys, known dependencies, no dependency cycles, roles closed. */
+/** A resource type's key with its article, for messages: "an app", "a site" ("An app" to start a sentence). */
+export function aType(key: string, start = false): string {
+  const article = /^[aeiou]/i.test(key) ? "an" : "a";
+  return `${start ? article[0]!.toUpperCase() + article.slice(1) : article} ${key}`;
+}
+
 export function validateResourceType(def: ResourceTypeDef): void {
   if (!/^[a-z][a-z0-9_]{0,39}$/.test(def.key)) {
     fail("resource_type.invalid", `A type key must be lower-case letters, digits and _ (got "${def.key}").`);

@@ -2,7 +2,7 @@ import AjvCompiler from "@fastify/ajv-compiler";
 import fastJsonStringify from "fast-json-stringify";
 import type { OrgIndex } from "../access/index.ts";
 import { BatchBody, BatchResponse } from "../contracts/index.ts";
-import { RosterError } from "../domain/index.ts";
+import { aType, RosterError } from "../domain/index.ts";
 
 /**
  * What a check does, apart from HTTP: used by the check routes on the main
@@ -55,11 +55,14 @@ const userNotFound = (user: string) =>
 export function resourceOf(index: OrgIndex, resource: string, type?: string): number {
   const r = index.resourceIndex(resource, type);
   if (r !== undefined) return r;
+  if (type !== undefined && !index.type(type)) {
+    throw new RosterError("resource_type.not_found", `No resource type ${type}.`);
+  }
   const other = type === undefined ? undefined : index.resourceIndex(resource);
   if (other !== undefined) {
     throw new RosterError(
       "resource.type_mismatch",
-      `${resource} is a ${index.typeOf(other)?.def.key}, not a ${type}.`,
+      `${resource} is ${aType(index.typeOf(other)?.def.key ?? "resource")}, not ${aType(type!)}.`,
     );
   }
   throw new RosterError(

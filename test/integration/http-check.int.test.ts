@@ -374,6 +374,14 @@ for (const checkThreads of [0, 1]) {
       });
       assert.equal(wrongType.status, 400, wrongType.text);
       assert.equal(wrongType.body.code, "resource.type_mismatch");
+      assert.equal(wrongType.body.detail, `${appId} is an app, not a dataset.`);
+      const noSuchType = await api.call(org.token, "POST", "/api/v1/access/check", {
+        user: "alice@x.test",
+        resource: "finance",
+        type: "spaceship",
+        capability: "view",
+      });
+      assert.deepEqual([noSuchType.status, noSuchType.body.code], [404, "resource_type.not_found"]);
       const byId = await api.call(org.token, "POST", "/api/v1/access/check", {
         user: "alice@x.test",
         resource: appId,
