@@ -10,6 +10,7 @@ import {
   createOrganization,
   createPasswordLink,
   createToken,
+  inviteUser,
   SYSTEM_ACTOR,
 } from "./commands/index.ts";
 import { isRosterError, parseToken, RosterError } from "./domain/index.ts";
@@ -60,7 +61,11 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServeOptions {
   };
 }
 
-/** The first start: an organization (enterprise) with its first administrator and a one-time admin API token. */
+/**
+ * The first start: an organization (enterprise) with its first administrator and a one-time
+ * admin API token; with --demo, the demo organization too, with the same administrator as an
+ * owner there (one sign-in, then a switch of organization in the console).
+ */
 async function firstRun(store: Store, options: ServeOptions, url: string): Promise<string | null> {
   if ((await listAllOrganizations(store)).length > 0) {
     if (options.bootstrapToken) {
@@ -118,10 +123,20 @@ async function firstRun(store: Store, options: ServeOptions, url: string): Promi
       ...(options.bootstrapToken && { token: options.bootstrapToken }),
     },
   );
+  const demo = options.demo ? await createDemoOrganization(store, { slug: "demo" }) : null;
+  if (demo) {
+    const inDemo = { ...ctx, orgId: demo.organization.id, requestId: "first-run-demo" };
+    await inviteUser(inDemo, { email, firstName: "Admin", role: "owner" });
+  }
   return [
     "",
     "Roster is running for the first time.",
     `  Organization:   ${created.value.organization.name} (enterprise)`,
+    ...(demo
+      ? [
+          `  Demo:           ${demo.organization.name} (slug demo); ${email} is an owner there too: switch to it in the console, or add --org demo to the CLI`,
+        ]
+      : []),
     `  Administrator:  ${email}`,
     `  Console:        ${url}/`,
     `  Set the administrator's password (one-time link, 7 days): ${link.value.url}`,
@@ -150,9 +165,7 @@ function assertPortFree(host: string, port: number): Promise<void> {
 /** What the first start creates (the organization, the demo with --demo); returns the welcome text, or null. */
 async function prepare(store: Store, options: ServeOptions): Promise<string | null> {
   const url = options.publicUrl ?? `http://${options.host}:${options.port}`;
-  const welcome = await firstRun(store, options, url);
-  if (welcome && options.demo) await createDemoOrganization(store, { slug: "demo" });
-  return welcome;
+  return firstRun(store, options, url);
 }
 
 const printWelcome = (options: ServeOptions, text: string) =>
@@ -369,7 +382,10 @@ function addServe(program: Command): void {
       "threads answering batch checks beside each server process; auto: one per core of the process, up to 4, when it has two or more (env ROSTER_CHECK_THREADS)",
       process.env.ROSTER_CHECK_THREADS ?? "auto",
     )
-    .option("--demo", "also create the demo organization on first start")
+    .option(
+      "--demo",
+      "also create the demo organization (slug demo) on first start, the first administrator an owner there too",
+    )
     .addHelpText(
       "after",
       `

@@ -88,6 +88,33 @@ describe("roster serve", () => {
   });
 });
 
+describe("roster serve --demo", () => {
+  const dir = mkdtempSync(join(tmpdir(), "roster-serve-demo-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("the first start also makes the demo, with the first administrator as an owner there", async () => {
+    const first = await start(dir, "--demo");
+    assert.match(first.out(), /Demo: +Acme Retail \(slug demo\); admin@example\.com is an owner there too/);
+    assert.equal(await stop(first.child), 0);
+    const users = await new Promise<string>((resolve, reject) => {
+      const cli = spawn(
+        process.execPath,
+        ["bin/roster.js", "--data-dir", dir, "--org", "demo", "export", "users", "--format", "json"],
+        { env: { ...process.env, DATABASE_URL: "" }, stdio: ["ignore", "pipe", "inherit"] },
+      );
+      let out = "";
+      cli.stdout.on("data", (d) => {
+        out += d;
+      });
+      cli.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`export exited ${code}`))));
+    });
+    const admin = (JSON.parse(users) as { email: string; role: string }[]).find(
+      (u) => u.email === "admin@example.com",
+    );
+    assert.equal(admin?.role, "owner");
+  });
+});
+
 describe("roster serve: a first start that cannot finish creates nothing", () => {
   const dir = mkdtempSync(join(tmpdir(), "roster-serve-refused-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
