@@ -1,8 +1,8 @@
 import {
-  type Attributes,
   checkUserFields,
   fail,
   type User,
+  type UserFields,
   type UserId,
   type UserStatus,
 } from "../domain/index.ts";
@@ -16,12 +16,7 @@ import {
 } from "./context.ts";
 import { assertEmailFree, assertMayManageUser, guardAdministrators, loadUser } from "./users.ts";
 
-export type UpdateUserInput = {
-  readonly email?: string;
-  readonly firstName?: string;
-  readonly lastName?: string;
-  readonly externalId?: string | null;
-  readonly attributes?: Attributes;
+export type UpdateUserInput = UserFields & {
   /** Deactivated users keep their record and memberships but have no access. */
   readonly status?: UserStatus;
 };
