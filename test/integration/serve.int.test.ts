@@ -12,7 +12,7 @@ const TOKEN = "bootstrap-token-for-the-serve-test";
 function start(
   dataDir: string,
   ...args: string[]
-): Promise<{ child: ChildProcess; url: string; out: () => string; err: string }> {
+): Promise<{ child: ChildProcess; url: string; out: () => string; err: string; errors: () => string }> {
   const child = spawn(process.execPath, ["bin/roster.js", "serve", "--port", "0", ...args], {
     env: { ...process.env, DATABASE_URL: "", ROSTER_DATA_DIR: dataDir, ROSTER_BOOTSTRAP_TOKEN: TOKEN },
     stdio: ["ignore", "pipe", "pipe"],
@@ -26,15 +26,16 @@ function start(
     child.stderr!.on("data", (d) => {
       err += d;
       const m = /roster listening on (\S+)/.exec(err);
-      if (m) resolve({ child, url: m[1]!, out: () => stdout, err });
+      if (m) resolve({ child, url: m[1]!, out: () => stdout, err, errors: () => err });
     });
     child.on("exit", (code) => reject(new Error(`serve exited (${code}): ${err}`)));
   });
 }
 
+/** SIGTERM, then the exit code, or the signal that ended the process instead. */
 const stop = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    child.on("exit", (code) => resolve(code));
+  new Promise<number | string | null>((resolve) => {
+    child.on("exit", (code, signal) => resolve(code ?? signal));
     child.kill("SIGTERM");
   });
 
@@ -95,7 +96,7 @@ describe("roster serve --demo", () => {
   test("the first start also makes the demo, with the first administrator as an owner there", async () => {
     const first = await start(dir, "--demo");
     assert.match(first.out(), /Demo: +Acme Retail \(slug demo\); admin@example\.com is an owner there too/);
-    assert.equal(await stop(first.child), 0);
+    assert.equal(await stop(first.child), 0, first.errors());
     const users = await new Promise<string>((resolve, reject) => {
       const cli = spawn(
         process.execPath,
