@@ -64,9 +64,10 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServeOptions {
 /**
  * The first start: an organization (enterprise) with its first administrator and a one-time
  * admin API token; with --demo, the demo organization too, with the same administrator as an
- * owner there (one sign-in, then a switch of organization in the console).
+ * owner there (one sign-in, then a switch of organization in the console). Returns the
+ * welcome text, or null when the database has an organization already.
  */
-async function firstRun(store: Store, options: ServeOptions, url: string): Promise<string | null> {
+async function firstRun(store: Store, options: ServeOptions): Promise<string | null> {
   if ((await listAllOrganizations(store)).length > 0) {
     if (options.bootstrapToken) {
       process.stderr.write(
@@ -75,6 +76,7 @@ async function firstRun(store: Store, options: ServeOptions, url: string): Promi
     }
     return null;
   }
+  const url = options.publicUrl ?? `http://${options.host}:${options.port}`;
   // What is printed below is shown once: refuse before creating anything what would stop the start.
   if (options.bootstrapToken !== undefined && !parseToken(options.bootstrapToken)) {
     throw new RosterError(
@@ -162,12 +164,6 @@ function assertPortFree(host: string, port: number): Promise<void> {
   });
 }
 
-/** What the first start creates (the organization, the demo with --demo); returns the welcome text, or null. */
-async function prepare(store: Store, options: ServeOptions): Promise<string | null> {
-  const url = options.publicUrl ?? `http://${options.host}:${options.port}`;
-  return firstRun(store, options, url);
-}
-
 const printWelcome = (options: ServeOptions, text: string) =>
   (options.print ?? ((t: string) => process.stdout.write(`${t}\n`)))(text);
 
@@ -180,7 +176,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const delivery = new OutboxDelivery(store, { smtpFor: resolveSmtp(store, process.env) });
   let checks: CheckThreads | undefined;
   try {
-    const welcome = await prepare(store, options);
+    const welcome = await firstRun(store, options);
     // Before the index loads anything: the threads' replicas follow every load.
     if (options.checkThreads) checks = await CheckThreads.start(index, options.checkThreads);
     await index.start();
@@ -270,7 +266,7 @@ export async function serveWorkers(options: ServeOptions, workers: number): Prom
   const store = await openStore({ databaseUrl: options.databaseUrl });
   let welcome: string | null;
   try {
-    welcome = await prepare(store, options);
+    welcome = await firstRun(store, options);
   } finally {
     await store.close();
   }
