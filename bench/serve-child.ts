@@ -15,13 +15,14 @@ const options = {
 };
 const server = workers > 1 ? await serveWorkers(options, workers) : await serve(options);
 if (!server) await new Promise(() => {}); // a worker of `--workers`: it serves until its primary stops it
-process.stdout.write(`ready ${server!.url}\n`);
 const stop = async () => {
   await server!.close();
   process.exit(0);
 };
+// Heard before "ready" says so: the bench may stop the server as soon as it reads the line.
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
+process.stdout.write(`ready ${server!.url}\n`);
 
 /** CPU time of this process and its workers, in microseconds (theirs from /proc, in clock ticks of 10 ms). */
 function cpuTime(): number {

@@ -424,21 +424,20 @@ HTTP; auto starts one per core of each server process (up to 4) when it has two 
           logger: { level: process.env.LOG_LEVEL ?? "warn" },
         };
         let server: { readonly url: string; close(): Promise<void> };
+        let what: string;
         if (workers > 1) {
           const running = await serveWorkers(options, workers);
           if (!running) return; // a worker: it serves until a signal
           server = running;
-          process.stderr.write(
-            `roster listening on ${server.url} (postgres, ${workers} workers, ${threads(checkThreads)} each)\n`,
-          );
+          what = `postgres, ${workers} workers, ${threads(checkThreads)} each`;
         } else {
           const single = await serve(options);
           server = single;
-          process.stderr.write(
-            `roster listening on ${server.url} (${single.store.kind}, ${threads(checkThreads)})\n`,
-          );
+          what = `${single.store.kind}, ${threads(checkThreads)}`;
         }
-        await new Promise<void>((resolve) => {
+        // The signals are heard before the line says the server is up: a SIGTERM sent on reading
+        // it found none yet now and then, and ended the process without closing the store.
+        const stopped = new Promise<void>((resolve) => {
           const stop = () => {
             process.stderr.write("stopping: finishing requests in flight...\n");
             void server.close().then(resolve);
@@ -446,6 +445,8 @@ HTTP; auto starts one per core of each server process (up to 4) when it has two 
           process.once("SIGINT", stop);
           process.once("SIGTERM", stop);
         });
+        process.stderr.write(`roster listening on ${server.url} (${what})\n`);
+        await stopped;
       },
     );
 }
